@@ -1,0 +1,230 @@
+"""Frozen values that flow through the core.
+
+Adapters render these at the edge; nothing here carries platform markup.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any, Literal
+
+AnnounceType = Literal["new", "cross", "replace", "replace-cross"]
+SummarySource = Literal["llm", "offline", "unavailable"]
+Platform = Literal["telegram", "discord", "console"]
+
+NOTICE = (
+    "Summaries and translations are machine-generated and may contain errors: "
+    "use them to pre-screen papers, not as a substitute for reading them."
+)
+
+
+@dataclass(frozen=True, order=True)
+class ArxivId:
+    """An arXiv identifier without its version (`2502.11190`, `hep-th/9901001`).
+
+    A new version is not a new paper, so the version lives beside the id, not in it.
+    """
+
+    base: str
+    version: int | None = None
+
+    def __str__(self) -> str:
+        return self.base if self.version is None else f"{self.base}v{self.version}"
+
+    @property
+    def unversioned(self) -> ArxivId:
+        return ArxivId(self.base)
+
+
+@dataclass(frozen=True)
+class Paper:
+    """One arXiv paper at one version, as the API or a listing describes it."""
+
+    id: str  # unversioned base id
+    version: int
+    title: str
+    authors: tuple[str, ...]
+    abstract: str
+    categories: tuple[str, ...]
+    primary_category: str
+    comment: str | None = None
+    journal_ref: str | None = None
+    doi: str | None = None
+    published: datetime | None = None
+    updated: datetime | None = None
+    announce_type: AnnounceType | None = None
+    announced: date | None = None
+
+    @property
+    def arxiv_id(self) -> ArxivId:
+        return ArxivId(self.id, self.version)
+
+    @property
+    def withdrawn(self) -> bool:
+        """arXiv marks withdrawals only in the comment ("This paper has been withdrawn")."""
+        return bool(self.comment and re.search(r"\bwithdrawn\b", self.comment, re.IGNORECASE))
+
+    @property
+    def links(self) -> Links:
+        return Links.for_id(self.id)
+
+
+@dataclass(frozen=True)
+class Links:
+    abs: str
+    pdf: str
+    papers_cool: str
+
+    @classmethod
+    def for_id(cls, base_id: str) -> Links:
+        return cls(
+            abs=f"https://arxiv.org/abs/{base_id}",
+            pdf=f"https://arxiv.org/pdf/{base_id}",
+            papers_cool=f"https://papers.cool/arxiv/{base_id}",
+        )
+
+
+@dataclass(frozen=True)
+class CardText:
+    """What the LLM (or the offline fallback) says about one paper in one language."""
+
+    summary: str
+    key_takeaways: tuple[str, ...]
+    title_translation: str | None
+    abstract_translation: str | None
+    source: SummarySource
+    language: str
+    model: str = ""
+
+
+@dataclass(frozen=True)
+class PaperCard:
+    """A paper plus its card text: everything a renderer needs for one paper."""
+
+    paper: Paper
+    text: CardText
+
+    @property
+    def links(self) -> Links:
+        return self.paper.links
+
+
+@dataclass(frozen=True)
+class Topic:
+    """A named interest: categories plus optional keywords (any matches) and exclusions."""
+
+    name: str
+    categories: tuple[str, ...]
+    keywords: tuple[str, ...] = ()
+    exclude_keywords: tuple[str, ...] = ()
+    include_cross_lists: bool = True
+    max_papers: int = 50
+
+    def matches(self, paper: Paper) -> bool:
+        if paper.announce_type in ("replace", "replace-cross"):
+            return False
+        if paper.announce_type == "cross" and not self.include_cross_lists:
+            return False
+        if not set(paper.categories) & set(self.categories) and (
+            paper.primary_category not in self.categories
+        ):
+            return False
+        haystack = f"{paper.title}\n{paper.abstract}".casefold()
+        if any(_contains(haystack, k) for k in self.exclude_keywords):
+            return False
+        return not self.keywords or any(_contains(haystack, k) for k in self.keywords)
+
+
+def _contains(haystack: str, keyword: str) -> bool:
+    """Whole-word, case-insensitive match, so "RL" does not match "world"."""
+    needle = re.escape(keyword.casefold()).replace(r"\ ", r"[\s\-]+")
+    return re.search(rf"(?<!\w){needle}(?!\w)", haystack) is not None
+
+
+@dataclass(frozen=True)
+class Digest:
+    """The papers of one announcement for one topic, as cards in one language."""
+
+    topic: str
+    announced: date | None
+    language: str
+    cards: tuple[PaperCard, ...]
+    generated_at: datetime
+    notice: str = NOTICE
+    quiet_reason: str | None = None  # e.g. "arXiv did not announce today"
+
+
+@dataclass(frozen=True)
+class ChatRef:
+    """Where a command came from or a message goes: a platform and its chat id."""
+
+    platform: Platform
+    chat_id: str
+    is_private: bool = True
+
+    @property
+    def key(self) -> str:
+        return f"{self.platform}:{self.chat_id}"
+
+
+@dataclass(frozen=True)
+class IncomingCommand:
+    """A platform-neutral command: adapters build these from platform events."""
+
+    name: str
+    args: str
+    chat: ChatRef
+    user_id: str
+    user_is_admin: bool = True
+    replied_text: str | None = None  # text of the message this one replies to, if any
+    locale: str | None = None  # the user's client language, if the platform tells
+
+
+@dataclass(frozen=True)
+class Reply:
+    """What a handler answers: plain text plus structured cards/digests for the renderer.
+
+    `text` is plain (never markup): each adapter escapes it for its platform.
+    """
+
+    text: str = ""
+    cards: tuple[PaperCard, ...] = ()
+    digests: tuple[Digest, ...] = ()
+    is_error: bool = False
+    ephemeral: bool = False
+
+
+@dataclass(frozen=True)
+class ChatSettings:
+    """Per-chat preferences for private digests and command defaults."""
+
+    chat: ChatRef
+    language: str
+    delivery_time: str  # "HH:MM" local
+    timezone: str
+    paused: bool = False
+    quiet_day_notice: bool = True
+
+
+@dataclass(frozen=True)
+class Subscription:
+    chat: ChatRef
+    topic: Topic
+
+
+@dataclass(frozen=True)
+class OutgoingMessage:
+    """One platform message ready to send, as stored in the outbox.
+
+    `payload` is what the platform renderer produced (JSON-serialisable), so a restart
+    sends exactly what was decided before the crash.
+    """
+
+    dedupe_key: str
+    chat: ChatRef
+    payload: dict[str, Any]
+    digest_key: str = ""
+    seq: int = 0
+    paper_ids: tuple[str, ...] = field(default_factory=tuple)

@@ -1,0 +1,147 @@
+"""The small seams the core depends on. Adapters, storage and tests implement them.
+
+Store methods are synchronous: SQLite calls are short (see benchmarks), and keeping
+them plain functions keeps every caller simple.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any, Protocol
+
+from bot.models import (
+    ArxivId,
+    CardText,
+    ChatRef,
+    ChatSettings,
+    Digest,
+    OutgoingMessage,
+    Paper,
+    Reply,
+    Subscription,
+)
+
+
+class Clock(Protocol):
+    def now(self) -> datetime:
+        """The current time, timezone-aware (UTC)."""
+        ...
+
+
+@dataclass(frozen=True)
+class Listing:
+    """What arXiv announced for some categories on one announcement day."""
+
+    categories: tuple[str, ...]
+    announced: date | None  # None: nothing announced (weekend, holiday) or not yet
+    papers: tuple[Paper, ...]
+
+
+class ArxivSource(Protocol):
+    async def listing(self, categories: Sequence[str]) -> Listing:
+        """The latest announcement for these categories (one RSS request), with metadata."""
+        ...
+
+    async def papers(self, ids: Sequence[ArxivId]) -> dict[str, Paper]:
+        """Metadata by id (API `id_list` batches), keyed by unversioned base id."""
+        ...
+
+    async def papers_in_window(
+        self, categories: Sequence[str], start: datetime, end: datetime
+    ) -> list[Paper]:
+        """Papers first submitted in [start, end), for catch-up after downtime."""
+        ...
+
+
+class LLM(Protocol):
+    @property
+    def model(self) -> str: ...
+
+    @property
+    def offline(self) -> bool:
+        """True when no LLM is configured and answers come from the extractive fallback."""
+        ...
+
+    async def card(self, paper: Paper, language: str) -> CardText:
+        """Summary, takeaways and translations of one paper; raises UpstreamError."""
+        ...
+
+    async def translate(self, text: str, language: str) -> str: ...
+
+
+class Renderer(Protocol):
+    """Turns core values into platform payloads (JSON-serialisable dicts)."""
+
+    def reply(self, reply: Reply) -> list[dict[str, Any]]: ...
+
+    def digest(self, digest: Digest) -> list[dict[str, Any]]: ...
+
+
+class Sender(Protocol):
+    """Sends one rendered payload. Raises RateLimited, RecipientGone, ChatMoved,
+    MessageRejected or UpstreamError; returns the platform's message id."""
+
+    async def send(self, chat: ChatRef, payload: dict[str, Any]) -> str: ...
+
+
+@dataclass(frozen=True)
+class ClaimedMessage:
+    row_id: int
+    message: OutgoingMessage
+    attempts: int
+
+
+class Store(Protocol):
+    # papers and announcements
+    def upsert_papers(self, papers: Sequence[Paper]) -> None: ...
+    def get_paper(self, base_id: str) -> Paper | None: ...
+    def save_listing(self, listing: Listing) -> None: ...
+    def get_listing(self, categories: Sequence[str], announced: date) -> Listing | None: ...
+    def latest_listing(self, categories: Sequence[str]) -> Listing | None: ...
+
+    # cards, cached forever by (paper, version, language, model, prompt version)
+    def get_card(
+        self, base_id: str, version: int, language: str, model: str, prompt_version: str
+    ) -> CardText | None: ...
+    def put_card(
+        self, base_id: str, version: int, card: CardText, prompt_version: str
+    ) -> None: ...
+
+    # free-text translations cached by a hash of (text, language, model, prompt version)
+    def get_translation(self, key: str) -> str | None: ...
+    def put_translation(self, key: str, text: str) -> None: ...
+
+    # chats, settings and subscriptions
+    def get_settings(self, chat: ChatRef) -> ChatSettings | None: ...
+    def save_settings(self, settings: ChatSettings) -> None: ...
+    def subscriptions(self, chat: ChatRef) -> list[Subscription]: ...
+    def all_subscriptions(self) -> list[Subscription]: ...
+    def add_subscription(self, subscription: Subscription) -> None: ...
+    def remove_subscription(self, chat: ChatRef, topic_name: str | None) -> int:
+        """Remove one topic (or all when None); returns how many were removed."""
+        ...
+    def move_chat(self, old: ChatRef, new: ChatRef) -> None: ...
+
+    # what each destination has received, so nothing is delivered twice
+    def delivered_ids(self, chat: ChatRef, paper_ids: Sequence[str]) -> set[str]: ...
+    def last_digest_date(self, chat: ChatRef) -> date | None: ...
+
+    # the outbox: intent persisted before side effects
+    def enqueue(self, messages: Sequence[OutgoingMessage], now: datetime) -> int:
+        """Insert messages; rows whose dedupe_key exists are ignored. Returns rows added."""
+        ...
+    def claim_due(
+        self, now: datetime, lease_seconds: float, limit: int
+    ) -> list[ClaimedMessage]: ...
+    def mark_sent(self, row_id: int, platform_message_id: str, now: datetime) -> None: ...
+    def mark_retry(self, row_id: int, retry_at: datetime, error: str) -> None: ...
+    def mark_dead(self, row_id: int, error: str, now: datetime) -> None: ...
+    def pending_count(self) -> int: ...
+
+    # cost guard: on-demand LLM calls per user per day
+    def llm_usage(self, user_key: str, day: date) -> int: ...
+    def add_llm_usage(self, user_key: str, day: date) -> int: ...
+
+    def close(self) -> None: ...
