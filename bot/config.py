@@ -166,7 +166,8 @@ def parse_config(raw: dict[str, Any], label: str, env: Mapping[str, str] = os.en
             raise ConfigError(f"{label}: [{name}] must be a table")
         sections[name] = _build_section(cls, name, table, label, env)
     topics = tuple(
-        _build_topic(t, i, label, sections["bot"]) for i, t in enumerate(_array(raw, "topics", label))
+        _build_topic(t, i, label, sections["bot"])
+        for i, t in enumerate(_array(raw, "topics", label))
     )
     names = [t.name.casefold() for t in topics]
     if len(set(names)) != len(names):
@@ -213,8 +214,14 @@ def _coerce(value: Any, default: Any, where: str) -> Any:
 
 
 def _type_name(t: type) -> str:
-    return {str: "a string", int: "an integer", float: "a number", bool: "true/false",
-            tuple: "a list", list: "a list"}.get(t, t.__name__)
+    return {
+        str: "a string",
+        int: "an integer",
+        float: "a number",
+        bool: "true/false",
+        tuple: "a list",
+        list: "a list",
+    }.get(t, t.__name__)
 
 
 def _build_section(
@@ -283,7 +290,9 @@ def _check_timezone(name: str, where: str) -> None:
     try:
         ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
-        raise ConfigError(f"{where}: unknown time zone {name!r} (use names like Asia/Shanghai)") from None
+        raise ConfigError(
+            f"{where}: unknown time zone {name!r} (use names like Asia/Shanghai)"
+        ) from None
 
 
 def _check_time(value: str, where: str) -> None:
@@ -306,8 +315,11 @@ def _build_topic(table: dict[str, Any], index: int, label: str, bot: BotConfig) 
     for f in fields(Topic):
         if f.name == "name":
             continue
-        values[f.name] = _coerce(table.get(f.name, getattr(defaults, f.name)),
-                                 getattr(defaults, f.name), f"{where} {f.name}")
+        values[f.name] = _coerce(
+            table.get(f.name, getattr(defaults, f.name)),
+            getattr(defaults, f.name),
+            f"{where} {f.name}",
+        )
     for cat in values["categories"]:
         _check(lambda c=cat: validate_category(c), f"{where} categories")
     if not values["categories"]:
@@ -328,16 +340,16 @@ def _build_channel(table: dict[str, Any], index: int, label: str, config: Config
             raise ConfigError(f"{where} {key}: unknown key (known: {', '.join(sorted(known))})")
     platform = table.get("platform")
     if platform not in ("telegram", "discord"):
-        raise ConfigError(f"{where} platform: must be \"telegram\" or \"discord\"")
+        raise ConfigError(f'{where} platform: must be "telegram" or "discord"')
     chat = table.get("chat")
     if isinstance(chat, int) and not isinstance(chat, bool):
         chat = str(chat)
     if not isinstance(chat, str) or not chat.strip():
-        raise ConfigError(f"{where} chat: required (\"@channelname\" or a numeric id)")
+        raise ConfigError(f'{where} chat: required ("@channelname" or a numeric id)')
     if platform == "discord" and not chat.isdigit():
         raise ConfigError(f"{where} chat: a Discord channel id is a number, got {chat!r}")
     if platform == "telegram" and not (re.match(r"^-?\d+$", chat) or re.match(r"^@\w{4,}$", chat)):
-        raise ConfigError(f"{where} chat: expected \"@channelname\" or a numeric chat id")
+        raise ConfigError(f'{where} chat: expected "@channelname" or a numeric chat id')
     topics = _coerce(table.get("topics", ()), (), f"{where} topics")
     if not topics:
         raise ConfigError(f"{where} topics: list at least one topic")
@@ -355,17 +367,29 @@ def _build_channel(table: dict[str, Any], index: int, label: str, config: Config
     except UserError as exc:
         raise ConfigError(f"{where} language: {exc}") from None
     quiet = _coerce(table.get("quiet_day_notice", False), False, f"{where} quiet_day_notice")
-    return ChannelConfig(platform=platform, chat=chat, topics=tuple(topics), time=time,
-                         timezone=tz, language=lang, quiet_day_notice=quiet)
+    return ChannelConfig(
+        platform=platform,
+        chat=chat,
+        topics=tuple(topics),
+        time=time,
+        timezone=tz,
+        language=lang,
+        quiet_day_notice=quiet,
+    )
 
 
 def masked(config: Config) -> dict[str, Any]:
     """The config as a dict for `paperbot check`, with secrets shown only as set/unset."""
     out: dict[str, Any] = {"source": config.source}
     for name in SECTIONS:
-        out[name] = {f.name: getattr(getattr(config, name), f.name)
-                     for f in fields(getattr(config, name))}
-    for section, key in (("llm", "api_key_env"), ("telegram", "token_env"), ("discord", "token_env")):
+        out[name] = {
+            f.name: getattr(getattr(config, name), f.name) for f in fields(getattr(config, name))
+        }
+    for section, key in (
+        ("llm", "api_key_env"),
+        ("telegram", "token_env"),
+        ("discord", "token_env"),
+    ):
         env_name = out[section][key]
         out[section]["secret"] = "set" if config.secret(env_name) else "unset"
     out["topics"] = [t.name for t in config.topics]

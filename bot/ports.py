@@ -6,7 +6,7 @@ them plain functions keeps every caller simple.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Protocol
@@ -17,11 +17,18 @@ from bot.models import (
     ChatRef,
     ChatSettings,
     Digest,
+    IncomingCommand,
     OutgoingMessage,
     Paper,
     Reply,
     Subscription,
 )
+
+CommandHandler = Callable[[IncomingCommand], Awaitable[Reply]]
+"""The core's entry point for adapters: a platform-neutral command in, a Reply out."""
+
+Completer = Callable[[str, str, ChatRef], list[str]]
+"""(kind, typed prefix, chat) → up to 25 suggestions; kind is an ArgSpec.choices value."""
 
 
 class Clock(Protocol):
