@@ -154,6 +154,7 @@ class Digest:
     generated_at: datetime
     notice: str = NOTICE
     quiet_reason: str | None = None  # e.g. "arXiv did not announce today"
+    omitted: int = 0  # matching papers left out by the topic's max_papers
 
 
 @dataclass(frozen=True)

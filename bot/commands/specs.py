@@ -56,8 +56,14 @@ COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec(
         "subscribe",
         "Subscribe to a topic, a category (cs.CV) or a category with keywords",
-        (ArgSpec("topic", 'topic name, category, or category + keywords/"phrases"', rest=True,
-                 choices="topic"),),
+        (
+            ArgSpec(
+                "topic",
+                'topic name, category, or category + keywords/"phrases"',
+                rest=True,
+                choices="topic",
+            ),
+        ),
         changes_chat=True,
     ),
     CommandSpec(
@@ -70,8 +76,10 @@ COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec(
         "settings",
         "Set digest language, delivery time or time zone",
-        (ArgSpec("setting", "lang, time or timezone", required=False),
-         ArgSpec("value", "e.g. zh, 08:30, Asia/Shanghai", required=False)),
+        (
+            ArgSpec("setting", "lang, time or timezone", required=False),
+            ArgSpec("value", "e.g. zh, 08:30, Asia/Shanghai", required=False),
+        ),
         changes_chat=True,
     ),
     CommandSpec("digest", "Your papers from the latest arXiv announcement, now", slow=True),

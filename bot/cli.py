@@ -1,0 +1,204 @@
+"""`paperbot run|digest|summarize|translate|check`.
+
+stdout carries only the result (pipe it anywhere); progress and errors go to stderr.
+Exit codes: 0 success, 1 upstream failure (arXiv, LLM), 2 bad usage or config.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from tqdm import tqdm
+
+from adapters.console.render import (
+    card_json,
+    digest_markdown,
+    digests_json,
+    reply_markdown,
+)
+from bot.app import build
+from bot.arxiv.ids import parse_arxiv_id
+from bot.config import Config, load_config, masked, resolve_path
+from bot.errors import ConfigError, UpstreamError, UserError
+from bot.languages import normalize_language
+from bot.models import ChatRef, IncomingCommand, PaperCard
+
+log = logging.getLogger("paperbot")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="paperbot", description="arXiv digests with LLM summaries and translations."
+    )
+    parser.add_argument("-v", "--verbose", action="count", default=0, help="more logging")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def add(name: str, help_text: str) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help_text, description=help_text)
+        p.add_argument(
+            "--config",
+            metavar="FILE",
+            help="TOML config (default: $PAPERBOT_CONFIG or ./paperbot.toml or built-in defaults)",
+        )
+        return p
+
+    p = add("digest", "Print the latest announcement's digest for each topic.")
+    p.add_argument("--topic", action="append", metavar="NAME", help="only this topic (repeatable)")
+    p.add_argument("--lang", metavar="CODE", help="card language (default: [bot] language)")
+    p.add_argument("--format", choices=("markdown", "json"), default="markdown")
+    p.add_argument("--output", metavar="PATH", help="write to a file instead of stdout")
+    p.add_argument("--post", action="store_true", help="deliver to the configured channels now")
+    p.add_argument("--channel", action="append", metavar="CHAT", help="with --post: only this chat")
+
+    p = add("summarize", "Print the card for one paper.")
+    p.add_argument("paper", metavar="ID_OR_URL")
+    p.add_argument("--lang", metavar="CODE")
+    p.add_argument("--format", choices=("markdown", "json"), default="markdown")
+
+    p = add("translate", "Translate a paper's title and abstract, or any text.")
+    p.add_argument("text", metavar="ID_OR_URL_OR_TEXT")
+    p.add_argument("--lang", metavar="CODE", required=True)
+
+    add("check", "Validate the config and print it with secrets masked.")
+    add("run", "Run the bot: Telegram/Discord adapters, scheduler and delivery.")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    _setup_logging(args.verbose)
+    try:
+        config = load_config(resolve_path(args.config))
+        if getattr(args, "lang", None):
+            args.lang = normalize_language(args.lang)
+        return asyncio.run(_dispatch(args, config))
+    except ConfigError as exc:
+        print(f"paperbot: config error: {exc}", file=sys.stderr)
+        return 2
+    except UserError as exc:
+        print(f"paperbot: {exc}", file=sys.stderr)
+        return 2
+    except UpstreamError as exc:
+        print(f"paperbot: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("paperbot: interrupted", file=sys.stderr)
+        return 130
+
+
+def _setup_logging(verbose: int) -> None:
+    level = logging.WARNING if verbose == 0 else logging.INFO if verbose == 1 else logging.DEBUG
+    logging.basicConfig(
+        level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr
+    )
+    for noisy in ("httpx", "httpx2", "apscheduler", "openai", "arxiv", "discord", "telegram"):
+        logging.getLogger(noisy).setLevel(max(level, logging.WARNING))
+
+
+async def _dispatch(args: argparse.Namespace, config: Config) -> int:
+    if args.command == "check":
+        print(json.dumps(masked(config), indent=2, ensure_ascii=False, default=list))
+        return 0
+    if args.command == "run":
+        from bot.runner import run
+
+        return await run(config)
+    if args.command == "digest" and args.post:
+        from bot.runner import post_digests
+
+        return await post_digests(config, args.topic, args.channel)
+    async with build(config) as parts:
+        core = parts.core
+        if parts.llm.offline:
+            print(
+                f"paperbot: no LLM configured (${config.llm.api_key_env} is unset): "
+                "offline summaries, no translation.",
+                file=sys.stderr,
+            )
+        if args.command == "digest":
+            return await _digest(args, config, core)
+        if args.command == "summarize":
+            return await _summarize(args, config, core)
+        return await _translate(args, config, core)
+
+
+async def _digest(args: argparse.Namespace, config: Config, core: Any) -> int:
+    topics = list(config.topics)
+    if args.topic:
+        topics = []
+        for name in args.topic:
+            topic = config.topic(name)
+            if topic is None:
+                known = ", ".join(t.name for t in config.topics) or "none configured"
+                raise UserError(f"Unknown topic '{name}'.", f"Known topics: {known}.")
+            topics.append(topic)
+    if not topics:
+        raise UserError("No topics configured.", "Add a [[topics]] table to the config.")
+    language = args.lang or config.bot.language
+    listing = await core.digests.fetch_listing(topics)
+    total = core.digests.planned(topics, listing)
+    with tqdm(
+        total=total, desc="cards", unit="paper", file=sys.stderr, leave=False, disable=total == 0
+    ) as bar:
+
+        def progress(_card: PaperCard) -> None:
+            bar.update(1)
+
+        digests = [await core.digests.build(t, listing, language, progress) for t in topics]
+    if args.format == "json":
+        text = json.dumps(digests_json(digests, core.clock.now()), ensure_ascii=False, indent=2)
+    else:
+        text = "\n\n".join(digest_markdown(d) for d in digests)
+    _emit(text, args.output)
+    return 0
+
+
+async def _summarize(args: argparse.Namespace, config: Config, core: Any) -> int:
+    arxiv_id = parse_arxiv_id(args.paper)
+    paper = await core.papers.get(arxiv_id)
+    card = await core.cards.card(paper, args.lang or config.bot.language)
+    if args.format == "json":
+        _emit(json.dumps(card_json(card), ensure_ascii=False, indent=2), None)
+    else:
+        _emit(reply_markdown_card(card), None)
+    return 0 if card.text.source != "unavailable" else 1
+
+
+def reply_markdown_card(card: PaperCard) -> str:
+    from bot.models import Reply
+
+    return reply_markdown(Reply(cards=(card,)))
+
+
+async def _translate(args: argparse.Namespace, config: Config, core: Any) -> int:
+    from bot.commands.handlers import translate
+
+    cmd = IncomingCommand(
+        name="translate",
+        args=f"{args.text} {args.lang}",
+        chat=ChatRef("console", "cli"),
+        user_id="cli",
+    )
+    reply = await translate(core, cmd)
+    _emit(reply.text, None)
+    return 0
+
+
+def _emit(text: str, output: str | None) -> None:
+    if output:
+        Path(output).write_text(text + "\n", encoding="utf-8")
+        print(f"paperbot: wrote {output}", file=sys.stderr)
+    else:
+        sys.stdout.write(text + "\n")
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,40 @@
+"""What command handlers need, passed in once by the composition root."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from bot.config import Config
+from bot.models import ChatRef, ChatSettings
+from bot.ports import Clock, Store
+from bot.services.cards import CardService
+from bot.services.digests import DigestService
+from bot.services.papers import PaperService
+from bot.services.translations import TranslationService
+
+
+@dataclass
+class Core:
+    config: Config
+    store: Store
+    clock: Clock
+    papers: PaperService
+    cards: CardService
+    translations: TranslationService
+    digests: DigestService
+    on_chat_changed: Callable[[ChatRef], None] = field(default=lambda _chat: None)
+
+    def settings(self, chat: ChatRef) -> ChatSettings:
+        """Stored settings, or defaults from config (quiet-day notices on in private chats)."""
+        stored = self.store.get_settings(chat)
+        if stored is not None:
+            return stored
+        bot = self.config.bot
+        return ChatSettings(
+            chat=chat,
+            language=bot.language,
+            delivery_time=bot.digest_time,
+            timezone=bot.timezone,
+            quiet_day_notice=chat.is_private,
+        )

@@ -1,0 +1,76 @@
+"""The router: one entry point for every platform's commands.
+
+Users never see an exception's text: UserError messages are shown as-is, anything else
+becomes "Something went wrong (ref 7f3a)" with the traceback logged under the same ref.
+"""
+
+from __future__ import annotations
+
+import difflib
+import logging
+import secrets
+from collections.abc import Awaitable, Callable, Mapping
+
+from bot.commands.specs import BY_NAME, COMMANDS, CommandSpec
+from bot.errors import UpstreamError, UserError
+from bot.models import IncomingCommand, Reply
+
+log = logging.getLogger(__name__)
+
+Handler = Callable[[IncomingCommand], Awaitable[Reply]]
+
+
+def error_ref() -> str:
+    return secrets.token_hex(2)
+
+
+class Router:
+    def __init__(self, handlers: Mapping[str, Handler]) -> None:
+        missing = {c.name for c in COMMANDS} - set(handlers)
+        if missing:
+            raise ValueError(f"no handler for commands: {', '.join(sorted(missing))}")
+        self._handlers = dict(handlers)
+
+    async def handle(self, cmd: IncomingCommand) -> Reply:
+        name = cmd.name.lower().lstrip("/").split("@", 1)[0]
+        spec = BY_NAME.get(name)
+        if spec is None:
+            return _unknown(name)
+        try:
+            _check_permission(spec, cmd)
+            return await self._handlers[name](cmd)
+        except UserError as exc:
+            return Reply(text=str(exc), is_error=True, ephemeral=True)
+        except UpstreamError as exc:
+            ref = error_ref()
+            log.warning("/%s failed upstream (ref %s): %s", name, ref, exc)
+            return Reply(
+                text=f"arXiv or the language model did not answer in time; please try again "
+                f"in a few minutes (ref {ref}).",
+                is_error=True,
+                ephemeral=True,
+            )
+        except Exception:
+            ref = error_ref()
+            log.exception("/%s from %s crashed (ref %s)", name, cmd.chat.key, ref)
+            return Reply(text=f"Something went wrong (ref {ref}).", is_error=True, ephemeral=True)
+
+
+def _check_permission(spec: CommandSpec, cmd: IncomingCommand) -> None:
+    if spec.changes_chat and not cmd.chat.is_private and not cmd.user_is_admin:
+        raise UserError(
+            f"Only this chat's admins can use /{spec.name} here.",
+            "Send it to me in a private chat to manage your own digest.",
+        )
+
+
+def _unknown(name: str) -> Reply:
+    names = [c.name for c in COMMANDS]
+    close = difflib.get_close_matches(name, names, n=1, cutoff=0.6)
+    shown = name[:32] or "(empty)"
+    hint = f" Did you mean /{close[0]}?" if close else ""
+    return Reply(
+        text=f"Unknown command /{shown}.{hint} Send /help for the list.",
+        is_error=True,
+        ephemeral=True,
+    )

@@ -1,0 +1,48 @@
+"""Binds the command table to its handlers and offers autocomplete values."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from functools import partial
+
+from bot.arxiv.categories import CATEGORIES
+from bot.commands import chat_handlers, handlers
+from bot.commands.context import Core
+from bot.commands.router import Router
+from bot.languages import LANGUAGES
+from bot.models import ChatRef, IncomingCommand, Reply
+
+_HANDLERS: dict[str, Callable[[Core, IncomingCommand], Awaitable[Reply]]] = {
+    "start": handlers.start,
+    "help": handlers.help_,
+    "summarize": handlers.summarize,
+    "translate": handlers.translate,
+    "topics": handlers.topics,
+    "subscribe": chat_handlers.subscribe,
+    "unsubscribe": chat_handlers.unsubscribe,
+    "subscriptions": chat_handlers.subscriptions,
+    "settings": chat_handlers.settings,
+    "digest": chat_handlers.digest,
+    "pause": chat_handlers.pause,
+    "resume": chat_handlers.resume,
+}
+
+
+def make_router(core: Core) -> Router:
+    return Router({name: partial(fn, core) for name, fn in _HANDLERS.items()})
+
+
+def make_completer(core: Core) -> Callable[[str, str, ChatRef], list[str]]:
+    def complete(kind: str, prefix: str, chat: ChatRef) -> list[str]:
+        needle = prefix.strip().casefold()
+        if kind == "language":
+            options = list(LANGUAGES)
+        elif kind == "topic":
+            subscribed = [s.topic.name for s in core.store.subscriptions(chat)]
+            options = subscribed + [t.name for t in core.config.topics] + sorted(CATEGORIES)
+        else:
+            return []
+        unique = list(dict.fromkeys(options))
+        return [o for o in unique if o.casefold().startswith(needle)][:25]
+
+    return complete

@@ -1,0 +1,51 @@
+"""Free-text translation for /translate, cached by (text, language, model, prompt version)."""
+
+from __future__ import annotations
+
+import hashlib
+
+from bot.errors import UserError
+from bot.llm.prompts import PROMPT_VERSION
+from bot.ports import LLM, Store
+
+MAX_TRANSLATE_CHARS = 4000
+
+
+class TranslationService:
+    def __init__(self, store: Store, llm: LLM) -> None:
+        self._store = store
+        self._llm = llm
+
+    def _key(self, text: str, language: str) -> str:
+        raw = f"{PROMPT_VERSION}\0{self._llm.model}\0{language}\0{text}".encode()
+        return hashlib.sha256(raw).hexdigest()
+
+    def cached(self, text: str, language: str) -> str | None:
+        return self._store.get_translation(self._key(self.check(text), language))
+
+    @staticmethod
+    def check(text: str) -> str:
+        """Reject what no translation should be attempted for, before any cost is spent."""
+        text = text.strip()
+        if not text:
+            raise UserError(
+                "There is no text to translate.",
+                "Send /translate <text or arXiv id> [lang], or reply to a message.",
+            )
+        if len(text) > MAX_TRANSLATE_CHARS:
+            raise UserError(
+                f"That text is {len(text):,} characters; /translate takes up to "
+                f"{MAX_TRANSLATE_CHARS:,}.",
+                "Split it into shorter parts.",
+            )
+        return text
+
+    async def translate(self, text: str, language: str) -> str:
+        text = self.check(text)
+        key = self._key(text, language)
+        cached = self._store.get_translation(key)
+        if cached is not None:
+            return cached
+        result = await self._llm.translate(text, language)
+        self._store.put_translation(key, result)
+        return result
