@@ -38,14 +38,18 @@ class Parts:
     core: Core
 
 
+def open_store(db_path: str) -> SqliteStore:
+    """Open (creating its folder if needed) the SQLite store; done once at start."""
+    if db_path != ":memory:":
+        Path(db_path).expanduser().parent.mkdir(parents=True, exist_ok=True)
+    return SqliteStore.open(db_path)
+
+
 @asynccontextmanager
 async def build(config: Config, clock: SystemClock | None = None) -> AsyncIterator[Parts]:
     """Build store, arXiv client, LLM and services; close them all on exit."""
     clock = clock or SystemClock()
-    db_path = config.bot.database
-    if db_path != ":memory:":
-        Path(db_path).expanduser().parent.mkdir(parents=True, exist_ok=True)
-    store = SqliteStore.open(db_path)
+    store = open_store(config.bot.database)
     source = ArxivClient(config.arxiv)
     llm = make_llm(config.llm, config.llm_api_key)
     cards = CardService(store, llm)
