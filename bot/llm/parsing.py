@@ -1,0 +1,206 @@
+"""Tolerant reading of what real LLM providers answer, into clean card text.
+
+Providers wrap JSON in reasoning blocks (`<think>`), markdown fences and prose, number their
+lists inside strings and leave trailing commas. Everything here is pure so it can be tested
+on recorded answers. Whatever comes out must be fit to show a reader: no reasoning, no
+fences, no raw JSON, no markdown emphasis.
+
+Decisions: a card needs a non-empty summary and at least one takeaway. Fewer than
+MIN_TAKEAWAYS is accepted (a short card beats paying for a retry); more than MAX_TAKEAWAYS
+is trimmed. For a non-English target the abstract translation is required, the title
+translation optional; for English both are stored as None.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from bot.languages import normalize_language
+from bot.llm.prompts import MAX_TAKEAWAYS
+from bot.models import CardText
+
+
+class BadAnswer(ValueError):
+    """The model's answer holds no usable card or translation: worth one retry."""
+
+
+_THINK_TAGS = "think|thinking|reasoning|reflection"
+_THINK_BLOCK = re.compile(rf"<({_THINK_TAGS})>.*?</\1>", re.DOTALL | re.IGNORECASE)
+_THINK_OPEN = re.compile(rf"<({_THINK_TAGS})>", re.IGNORECASE)
+_THINK_CLOSE = re.compile(rf"</({_THINK_TAGS})>", re.IGNORECASE)
+_FENCE = re.compile(r"```[a-zA-Z0-9_-]*[ \t]*\n?(.*?)(?:```|\Z)", re.DOTALL)
+_TRAILING_COMMA = re.compile(r",(\s*[}\]])")
+_LIST_MARKER = re.compile(r"^\s*(?:[-*•·▪‣]|\(?\d{1,2}[.)、:：]|[①-⑩])\s*")
+_EMPHASIS = re.compile(r"(\*\*|__)(.+?)\1", re.DOTALL)
+_LEFTOVER_MARKUP = re.compile(rf"</?({_THINK_TAGS})>|```[a-zA-Z]*|\*\*", re.IGNORECASE)
+
+
+def strip_reasoning(text: str) -> str:
+    """Drop reasoning blocks, including an orphan closing tag (the provider ate the opening
+    one) and an unterminated opening tag (reasoning cut off: nothing after it is answer)."""
+    head, _tail = _split_reasoning(text)
+    return head
+
+
+def _split_reasoning(text: str) -> tuple[str, str]:
+    """(answer, text after an unterminated reasoning tag, kept only as a last resort)."""
+    text = _THINK_BLOCK.sub("", text)
+    closes = list(_THINK_CLOSE.finditer(text))
+    if closes:
+        text = text[closes[-1].end():]
+    opened = _THINK_OPEN.search(text)
+    if opened is None:
+        return text.strip(), ""
+    return text[: opened.start()].strip(), text[opened.end():].strip()
+
+
+def extract_json(text: str) -> dict[str, Any]:
+    """The card object in `text`: fenced blocks first, then any `{...}` in the prose.
+
+    Prefers an object that has a "summary" key; raises BadAnswer when there is none. An
+    answer after an unterminated `<think>` (some templates never close it) is the last resort.
+    """
+    head, tail = _split_reasoning(text)
+    found: list[dict[str, Any]] = []
+    for body in (head, tail):
+        for chunk in [m.group(1) for m in _FENCE.finditer(body)] + [body]:
+            found.extend(_objects_in(chunk))
+            for obj in found:
+                if "summary" in obj:
+                    return obj
+    if found:
+        raise BadAnswer(f"JSON object without a summary (keys: {', '.join(sorted(found[0]))})")
+    raise BadAnswer(f"no JSON object in the answer: {_preview(text)}")
+
+
+def _objects_in(chunk: str) -> list[dict[str, Any]]:
+    decoder = json.JSONDecoder()
+    out: list[dict[str, Any]] = []
+    pos = chunk.find("{")
+    while pos != -1:
+        obj, end = _decode_at(decoder, chunk, pos)
+        if isinstance(obj, dict):
+            out.append(obj)
+            pos = chunk.find("{", end)
+        else:
+            pos = chunk.find("{", pos + 1)
+    return out
+
+
+def _decode_at(decoder: json.JSONDecoder, chunk: str, pos: int) -> tuple[Any, int]:
+    try:
+        return decoder.raw_decode(chunk, pos)
+    except json.JSONDecodeError:
+        pass
+    # Trailing commas are the commonest near-miss; removing them is cheap. The object's
+    # end is unknown, so retry on the rest of the chunk up to its last closing brace.
+    end = chunk.rfind("}")
+    if end <= pos:
+        return None, pos
+    fixed = _TRAILING_COMMA.sub(r"\1", chunk[pos:end + 1])
+    try:
+        obj, used = decoder.raw_decode(fixed)
+    except json.JSONDecodeError:
+        return None, pos
+    return obj, end + 1 if used == len(fixed) else pos + 1
+
+
+def parse_card(text: str, language: str, model: str = "") -> CardText:
+    """Turn a raw completion into CardText(source="llm"), or raise BadAnswer."""
+    data = extract_json(text)
+    code = normalize_language(language)
+    summary = clean_text(_as_text(data.get("summary")))
+    if not summary:
+        raise BadAnswer("empty summary")
+    if _looks_like_json(summary):
+        raise BadAnswer("summary is itself JSON")
+    takeaways = _takeaways(data.get("key_takeaways", data.get("takeaways")))
+    if not takeaways:
+        raise BadAnswer("no key takeaways")
+    title_tr: str | None = None
+    abstract_tr: str | None = None
+    if code != "en":
+        title_tr = clean_text(_as_text(data.get("title_translation"))) or None
+        abstract_tr = clean_text(_as_text(data.get("abstract_translation"))) or None
+        if abstract_tr is None:
+            raise BadAnswer("missing abstract_translation")
+    return CardText(
+        summary=summary,
+        key_takeaways=takeaways,
+        title_translation=title_tr,
+        abstract_translation=abstract_tr,
+        source="llm",
+        language=code,
+        model=model,
+    )
+
+
+def clean_translation(text: str) -> str:
+    """A /translate answer as plain text: reasoning and a wrapping fence removed."""
+    body = strip_reasoning(text)
+    fenced = _FENCE.fullmatch(body)
+    if fenced:
+        body = fenced.group(1)
+    body = _LEFTOVER_MARKUP.sub("", body).strip()
+    if not body:
+        raise BadAnswer(f"empty translation: {_preview(text)}")
+    return body
+
+
+def clean_text(text: str) -> str:
+    """Remove markdown emphasis and stray reasoning/fence markup, keep LaTeX."""
+    text = _EMPHASIS.sub(r"\2", text)
+    text = _LEFTOVER_MARKUP.sub("", text)
+    return "\n".join(line.strip() for line in text.strip().splitlines()).strip()
+
+
+def _takeaways(value: Any) -> tuple[str, ...]:
+    if isinstance(value, str):
+        items: list[Any] = _split_list(value)
+    elif isinstance(value, list):
+        items = value
+    else:
+        return ()
+    out: list[str] = []
+    for item in items:
+        if isinstance(item, dict):  # {"point": "..."} and similar
+            item = next((v for v in item.values() if isinstance(v, str)), "")
+        line = _LIST_MARKER.sub("", clean_text(_as_text(item))).strip()
+        if line and line not in out and not _looks_like_json(line):
+            out.append(line)
+    return tuple(out[:MAX_TAKEAWAYS])
+
+
+def _split_list(text: str) -> list[str]:
+    """A numbered or bulleted list given as one string: "1. a\n2. b" or "1. a 2. b"."""
+    lines = [ln for ln in text.splitlines() if ln.strip()]
+    if len(lines) > 1:
+        return lines
+    parts = re.split(r"(?:^|\s)(?=\(?\d{1,2}[.)]\s)|\s*[;；]\s*", text)
+    return [p for p in parts if p.strip()]
+
+
+def _as_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return " ".join(_as_text(v) for v in value)
+    return str(value)
+
+
+def _looks_like_json(text: str) -> bool:
+    stripped = text.strip()
+    if not stripped.startswith(("{", "[")):
+        return False
+    try:
+        json.loads(stripped)
+    except ValueError:
+        return False
+    return True
+
+
+def _preview(text: str, limit: int = 80) -> str:
+    flat = " ".join(text.split())
+    return repr(flat if len(flat) <= limit else flat[:limit] + "…")
