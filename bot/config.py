@@ -199,7 +199,7 @@ def _coerce(value: Any, default: Any, where: str) -> Any:
                 return tuple(s.strip() for s in value.split(",") if s.strip())
             return target(value)
         except ValueError:
-            raise ConfigError(f"{where}: expected {target.__name__}, got {value!r}") from None
+            raise ConfigError(f"{where}: expected {_type_name(target)}, got {value!r}") from None
     if target is float and isinstance(value, int) and not isinstance(value, bool):
         return float(value)
     if target is tuple and isinstance(value, list):
