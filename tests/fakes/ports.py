@@ -1,0 +1,93 @@
+"""In-memory implementations of the core's ports for unit tests of services and handlers.
+
+They stand in for arXiv and the LLM (ports), never for the code under test.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime
+
+from bot.errors import UpstreamError, UserError
+from bot.models import ArxivId, CardText, Paper
+from bot.ports import Listing
+
+
+@dataclass
+class FixedClock:
+    at: datetime = datetime(2026, 11, 20, 1, 0, tzinfo=UTC)
+
+    def now(self) -> datetime:
+        return self.at
+
+
+@dataclass
+class StaticSource:
+    """An ArxivSource over a fixed set of papers; counts calls like a real client would."""
+
+    known: dict[str, Paper] = field(default_factory=dict)
+    announced: date | None = date(2026, 11, 20)
+    listed: list[Paper] = field(default_factory=list)
+    calls: list[str] = field(default_factory=list)
+
+    async def listing(self, categories: Sequence[str]) -> Listing:
+        self.calls.append("listing")
+        papers = tuple(p for p in self.listed if set(p.categories) & set(categories))
+        return Listing(tuple(categories), self.announced if papers else None, papers)
+
+    async def papers(self, ids: Sequence[ArxivId]) -> dict[str, Paper]:
+        self.calls.append("papers")
+        return {i.base: self.known[i.base] for i in ids if i.base in self.known}
+
+    async def papers_in_window(
+        self, categories: Sequence[str], start: datetime, end: datetime
+    ) -> list[Paper]:
+        return []
+
+
+@dataclass
+class ScriptedLLM:
+    """An LLM port that answers deterministically, or fails for chosen paper ids."""
+
+    fail_ids: set[str] = field(default_factory=set)
+    calls: int = 0
+    model: str = "fake-model"
+    offline: bool = False
+
+    async def card(self, paper: Paper, language: str) -> CardText:
+        self.calls += 1
+        if paper.id in self.fail_ids:
+            raise UpstreamError(f"LLM failed for {paper.id}")
+        return CardText(
+            summary=f"[{language}] summary of {paper.title}",
+            key_takeaways=tuple(f"takeaway {i}" for i in range(1, 5)),
+            title_translation=f"[{language}] {paper.title}",
+            abstract_translation=f"[{language}] {paper.abstract}",
+            source="llm",
+            language=language,
+            model=self.model,
+        )
+
+    async def translate(self, text: str, language: str) -> str:
+        self.calls += 1
+        if not text.strip():
+            raise UserError("empty")
+        return f"[{language}] {text}"
+
+
+def paper(base: str = "2411.00001", **changes: object) -> Paper:
+    base_paper = Paper(
+        id=base,
+        version=1,
+        title=f"A study of $x_1$ & <tags> in {base}",
+        authors=("Ada Lovelace", "Alan Turing"),
+        abstract="We study reasoning. It works well. Results improve by 3.5 points. "
+        "Code is available.",
+        categories=("cs.CL", "cs.AI"),
+        primary_category="cs.CL",
+        comment="12 pages, 3 figures",
+        announce_type="new",
+        announced=date(2026, 11, 20),
+    )
+    return replace(base_paper, **changes)  # type: ignore[arg-type]
