@@ -1,0 +1,165 @@
+"""`SqliteStore`: the one implementation of `bot.ports.Store`.
+
+It only routes calls to the table modules; each method is one short transaction. Use it
+from the thread that opened it (the asyncio loop's thread).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import UTC, date, datetime
+
+from sqlite_utils import Database
+
+from bot.models import CardText, ChatRef, ChatSettings, OutgoingMessage, Paper, Subscription
+from bot.ports import ClaimedMessage, Listing
+from storage import cards, outbox, papers, subscriptions
+from storage.db import open_database, transaction
+
+
+def _utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class SqliteStore:
+    def __init__(self, db: Database, now: Callable[[], datetime] = _utcnow) -> None:
+        self.db = db
+        self._now = now
+
+    @classmethod
+    def open(cls, path: str, now: Callable[[], datetime] = _utcnow) -> SqliteStore:
+        """Open and migrate `path` (":memory:" for a throwaway store)."""
+        return cls(open_database(path), now)
+
+    def close(self) -> None:
+        self.db.close()
+
+    # papers and announcements
+    def upsert_papers(self, items: Sequence[Paper]) -> None:
+        papers.upsert_papers(self.db, items, self._now())
+
+    def get_paper(self, base_id: str) -> Paper | None:
+        return papers.get_paper(self.db, base_id)
+
+    def save_listing(self, listing: Listing) -> None:
+        papers.save_listing(self.db, listing, self._now())
+
+    def get_listing(self, categories: Sequence[str], announced: date) -> Listing | None:
+        return papers.get_listing(self.db, categories, announced)
+
+    def latest_listing(self, categories: Sequence[str]) -> Listing | None:
+        return papers.latest_listing(self.db, categories)
+
+    # cards and translations
+    def get_card(
+        self, base_id: str, version: int, language: str, model: str, prompt_version: str
+    ) -> CardText | None:
+        return cards.get_card(self.db, base_id, version, language, model, prompt_version)
+
+    def put_card(self, base_id: str, version: int, card: CardText, prompt_version: str) -> None:
+        cards.put_card(self.db, base_id, version, card, prompt_version, self._now())
+
+    def get_translation(self, key: str) -> str | None:
+        return cards.get_translation(self.db, key)
+
+    def put_translation(self, key: str, text: str) -> None:
+        cards.put_translation(self.db, key, text, self._now())
+
+    # chats, settings and subscriptions
+    def get_settings(self, chat: ChatRef) -> ChatSettings | None:
+        return subscriptions.get_settings(self.db, chat)
+
+    def save_settings(self, settings: ChatSettings) -> None:
+        subscriptions.save_settings(self.db, settings, self._now())
+
+    def subscriptions(self, chat: ChatRef) -> list[Subscription]:
+        return subscriptions.subscriptions(self.db, chat)
+
+    def all_subscriptions(self) -> list[Subscription]:
+        return subscriptions.subscriptions(self.db, None)
+
+    def add_subscription(self, subscription: Subscription) -> None:
+        subscriptions.add_subscription(self.db, subscription, self._now())
+
+    def remove_subscription(self, chat: ChatRef, topic_name: str | None) -> int:
+        return subscriptions.remove_subscription(self.db, chat, topic_name)
+
+    def move_chat(self, old: ChatRef, new: ChatRef) -> None:
+        """Settings, subscriptions, deliveries, digests and unsent outbox rows, atomically."""
+        now = self._now()
+        with transaction(self.db):
+            subscriptions.move_chat(self.db, old, new, now)
+            outbox.move_unsent(self.db, old, new, now)
+
+    def mark_chat_gone(self, chat: ChatRef, reason: str, now: datetime) -> bool:
+        return subscriptions.mark_chat_gone(self.db, chat, reason, now)
+
+    def chat_gone(self, chat: ChatRef) -> str | None:
+        return subscriptions.chat_gone(self.db, chat)
+
+    def clear_chat_gone(self, chat: ChatRef, now: datetime) -> bool:
+        return subscriptions.clear_chat_gone(self.db, chat, now)
+
+    # deliveries and the digest log
+    def delivered_ids(self, chat: ChatRef, paper_ids: Sequence[str]) -> set[str]:
+        return outbox.delivered_ids(self.db, chat, paper_ids)
+
+    def last_digest_date(self, chat: ChatRef) -> date | None:
+        return outbox.last_digest_date(self.db, chat)
+
+    def record_digest(self, chat: ChatRef, digest_key: str, day: date, now: datetime) -> None:
+        outbox.record_digest(self.db, chat, digest_key, day, now)
+
+    def digest_counts(self, chat: ChatRef, digest_key: str) -> dict[str, int]:
+        return outbox.digest_counts(self.db, chat, digest_key)
+
+    # the outbox
+    def enqueue(self, messages: Sequence[OutgoingMessage], now: datetime) -> int:
+        return outbox.enqueue(self.db, messages, now)
+
+    def claim_due(
+        self,
+        now: datetime,
+        lease_seconds: float,
+        limit: int,
+        platforms: Sequence[str] | None = None,
+    ) -> list[ClaimedMessage]:
+        return outbox.claim_due(self.db, now, lease_seconds, limit, platforms)
+
+    def mark_sent(self, row_id: int, platform_message_id: str, now: datetime) -> None:
+        outbox.mark_sent(self.db, row_id, platform_message_id, now)
+
+    def mark_retry(
+        self, row_id: int, retry_at: datetime, error: str, count_attempt: bool = True
+    ) -> None:
+        outbox.mark_retry(self.db, row_id, retry_at, error, count_attempt)
+
+    def mark_dead(self, row_id: int, error: str, now: datetime) -> None:
+        outbox.mark_dead(self.db, row_id, error, now)
+
+    def drop_unsent(self, chat: ChatRef, error: str, now: datetime) -> list[str]:
+        return outbox.drop_unsent(self.db, chat, error, now)
+
+    def pending_count(self, platforms: Sequence[str] | None = None) -> int:
+        return outbox.pending_count(self.db, platforms)
+
+    def next_due_at(self, platforms: Sequence[str] | None = None) -> datetime | None:
+        return outbox.next_due_at(self.db, platforms)
+
+    # cost guard
+    def llm_usage(self, user_key: str, day: date) -> int:
+        row = self.db.execute(
+            "SELECT count FROM llm_usage WHERE user_key = ? AND day = ?",
+            [user_key, day.isoformat()],
+        ).fetchone()
+        return int(row[0]) if row else 0
+
+    def add_llm_usage(self, user_key: str, day: date) -> int:
+        """Count one on-demand LLM call; returns the day's new total."""
+        with transaction(self.db):
+            self.db.execute(
+                "INSERT INTO llm_usage (user_key, day, count) VALUES (?, ?, 1)"
+                " ON CONFLICT (user_key, day) DO UPDATE SET count = count + 1",
+                [user_key, day.isoformat()],
+            )
+            return self.llm_usage(user_key, day)
