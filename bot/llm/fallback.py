@@ -42,8 +42,8 @@ def split_sentences(text: str) -> list[str]:
     for match in _BOUNDARY.finditer(flat):
         candidate = flat[start:match.start() + len(match.group(0).rstrip())].strip()
         head = flat[start:match.start()]
-        if _ABBREV_RE.search(head) or re.search(r"(?<![\w.])[A-Z]\.$", head):
-            continue  # "et al. We" or an initial such as "J. Smith"
+        if _ABBREV_RE.search(head):
+            continue  # "et al. We", "e.g. BERT"
         sentences.append(candidate)
         start = match.end()
     tail = flat[start:].strip()
@@ -85,12 +85,17 @@ class OfflineLLM:
 
 
 def extractive_card(paper: Paper, language: str) -> CardText:
+    """First one or two sentences as the summary, the others as takeaways.
+
+    Two summary sentences only when enough remain for MIN_TAKEAWAYS; short abstracts give
+    their clauses as takeaways, and a very short one gives fewer (never a repeated sentence).
+    """
     sentences = split_sentences(paper.abstract)
-    summary_parts = sentences[:SUMMARY_SENTENCES]
-    summary = shorten(" ".join(summary_parts), SUMMARY_MAX_CHARS) or paper.title
-    rest = sentences[SUMMARY_SENTENCES:]
+    count = SUMMARY_SENTENCES if len(sentences) >= SUMMARY_SENTENCES + MIN_TAKEAWAYS else 1
+    summary = shorten(" ".join(sentences[:count]), SUMMARY_MAX_CHARS) or paper.title
+    rest = sentences[count:]
     if len(rest) < MIN_TAKEAWAYS:
-        rest = _clauses(sentences) if len(sentences) < MIN_TAKEAWAYS else sentences
+        rest = _clauses(rest)
     takeaways = tuple(shorten(s, TAKEAWAY_MAX_CHARS) for s in rest[:MAX_TAKEAWAYS])
     return CardText(
         summary=summary,
