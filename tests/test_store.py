@@ -1,0 +1,214 @@
+"""Storage contract: the real SQLite store, in memory and on a WAL file."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from dataclasses import replace
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from bot.models import CardText, ChatRef, ChatSettings, OutgoingMessage, Paper, Subscription, Topic
+from bot.ports import Listing, Store
+from storage.store import SqliteStore
+
+NOW = datetime(2026, 11, 20, 1, 0, tzinfo=UTC)
+CHAT = ChatRef("telegram", "-100123", is_private=False)
+OTHER = ChatRef("discord", "555")
+
+
+def paper(pid: str = "2502.11190", version: int = 1, **kw: object) -> Paper:
+    values: dict = {
+        "id": pid,
+        "version": version,
+        "title": f"Title of {pid}",
+        "authors": ("Ada Lovelace", "Alan Turing"),
+        "abstract": "We study things.",
+        "categories": ("cs.CL", "cs.AI"),
+        "primary_category": "cs.CL",
+        "published": datetime(2026, 11, 18, 12, 0, tzinfo=UTC),
+        "updated": datetime(2026, 11, 19, 12, 0, tzinfo=UTC),
+    }
+    values.update(kw)
+    return Paper(**values)
+
+
+@pytest.fixture(params=["memory", "file"])
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[SqliteStore]:
+    path = ":memory:" if request.param == "memory" else str(tmp_path / "paperbot.db")
+    s = SqliteStore.open(path, now=lambda: NOW)
+    yield s
+    s.close()
+
+
+def test_is_a_store(store: SqliteStore) -> None:
+    typed: Store = store  # mypy checks the protocol; this checks the object opens
+    assert typed.pending_count() == 0
+
+
+def test_file_db_uses_wal_foreign_keys_and_migrates_once(tmp_path: Path) -> None:
+    path = str(tmp_path / "p.db")
+    SqliteStore.open(path).close()
+    again = SqliteStore.open(path)
+    assert again.db.journal_mode == "wal"
+    assert again.db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+    assert again.db.execute("PRAGMA busy_timeout").fetchone()[0] >= 1000
+    applied = [r["name"] for r in again.db["_sqlite_migrations"].rows]
+    assert applied == ["0001_initial"]
+    again.close()
+
+
+def test_paper_round_trip_keeps_every_field(store: SqliteStore) -> None:
+    p = paper(comment="17 pages", journal_ref="ACL 2026", doi="10.1/x", announce_type="new",
+              announced=date(2026, 11, 19))
+    store.upsert_papers([p])
+    assert store.get_paper(p.id) == p
+    assert store.get_paper("9999.99999") is None
+
+
+def test_newer_version_wins_and_older_is_ignored(store: SqliteStore) -> None:
+    store.upsert_papers([paper(version=2, title="v2")])
+    store.upsert_papers([paper(version=1, title="v1")])
+    assert store.get_paper("2502.11190").title == "v2"  # type: ignore[union-attr]
+    store.upsert_papers([paper(version=3, title="v3")])
+    assert store.get_paper("2502.11190").version == 3  # type: ignore[union-attr]
+
+
+def test_same_version_fills_gaps_rss_leaves(store: SqliteStore) -> None:
+    store.upsert_papers([paper(comment="7 figures")])
+    store.upsert_papers([paper(announce_type="new", announced=date(2026, 11, 19))])
+    got = store.get_paper("2502.11190")
+    assert got is not None and got.comment == "7 figures" and got.announce_type == "new"
+
+
+def test_a_failing_batch_writes_nothing(store: SqliteStore) -> None:
+    bad = paper("2502.00002", title=None)  # type: ignore[arg-type]  # NOT NULL fails
+    with pytest.raises(sqlite3.IntegrityError):
+        store.upsert_papers([paper("2502.00001"), bad])
+    assert store.get_paper("2502.00001") is None
+
+
+def test_listing_keeps_order_and_per_listing_announce_type(store: SqliteStore) -> None:
+    day = date(2026, 11, 19)
+    first = paper("2502.00001", announce_type="new")
+    second = paper("2502.00002", announce_type="cross")
+    store.save_listing(Listing(("cs.CL", "cs.AI"), day, (second, first)))
+    other_view = replace(second, announce_type="new")
+    store.save_listing(Listing(("cs.AI",), day, (other_view,)))
+    got = store.get_listing(["cs.AI", "cs.CL"], day)  # order of categories does not matter
+    assert got is not None
+    assert [p.id for p in got.papers] == ["2502.00002", "2502.00001"]
+    assert [p.announce_type for p in got.papers] == ["cross", "new"]
+    assert all(p.announced == day for p in got.papers)
+    assert store.get_listing(["cs.AI"], day).papers[0].announce_type == "new"  # type: ignore[union-attr]
+    assert store.get_listing(["cs.CL", "cs.AI"], date(2026, 11, 18)) is None
+
+
+def test_latest_listing_and_no_announcement(store: SqliteStore) -> None:
+    assert store.latest_listing(["cs.CL"]) is None
+    store.save_listing(Listing(("cs.CL",), date(2026, 11, 18), (paper("2502.00001"),)))
+    store.save_listing(Listing(("cs.CL",), date(2026, 11, 19), (paper("2502.00002"),)))
+    store.save_listing(Listing(("cs.CL",), None, ()))  # nothing announced: nothing to keep
+    latest = store.latest_listing(["cs.CL"])
+    assert latest is not None and latest.announced == date(2026, 11, 19)
+    assert [p.id for p in latest.papers] == ["2502.00002"]
+    # saving the same day again replaces it
+    store.save_listing(Listing(("cs.CL",), date(2026, 11, 19), (paper("2502.00003"),)))
+    assert [p.id for p in store.latest_listing(["cs.CL"]).papers] == ["2502.00003"]  # type: ignore[union-attr]
+
+
+def card(source: str = "llm", model: str = "gpt-x") -> CardText:
+    return CardText("A summary.", ("one", "two"), "标题", "摘要", source, "zh", model)  # type: ignore[arg-type]
+
+
+def test_cards_cached_by_full_key(store: SqliteStore) -> None:
+    store.put_card("2502.11190", 1, card(), "p1")
+    assert store.get_card("2502.11190", 1, "zh", "gpt-x", "p1") == card()
+    assert store.get_card("2502.11190", 2, "zh", "gpt-x", "p1") is None
+    assert store.get_card("2502.11190", 1, "en", "gpt-x", "p1") is None
+    assert store.get_card("2502.11190", 1, "zh", "other", "p1") is None
+    assert store.get_card("2502.11190", 1, "zh", "gpt-x", "p2") is None
+
+
+def test_unavailable_cards_are_never_cached(store: SqliteStore) -> None:
+    store.put_card("2502.11190", 1, card(source="unavailable"), "p1")
+    assert store.get_card("2502.11190", 1, "zh", "gpt-x", "p1") is None
+
+
+def test_translations(store: SqliteStore) -> None:
+    assert store.get_translation("k") is None
+    store.put_translation("k", "你好")
+    assert store.get_translation("k") == "你好"
+
+
+def test_settings_and_gone_state(store: SqliteStore) -> None:
+    assert store.get_settings(CHAT) is None
+    settings = ChatSettings(CHAT, "zh", "09:00", "Asia/Shanghai", quiet_day_notice=False)
+    store.save_settings(settings)
+    assert store.get_settings(CHAT) == settings
+    assert store.mark_chat_gone(CHAT, "bot was kicked", NOW) is True
+    assert store.mark_chat_gone(CHAT, "bot was kicked", NOW) is False  # logged once
+    assert store.chat_gone(CHAT) == "bot was kicked"
+    assert store.get_settings(CHAT).paused is True  # type: ignore[union-attr]
+    assert store.clear_chat_gone(CHAT, NOW) is True
+    assert store.get_settings(CHAT) == settings
+    assert store.chat_gone(OTHER) is None
+
+
+def test_subscriptions_unique_per_chat_and_topic(store: SqliteStore) -> None:
+    nlp = Topic("nlp", ("cs.CL",), keywords=("LLM", "agents"), max_papers=10)
+    store.add_subscription(Subscription(CHAT, nlp))
+    store.add_subscription(Subscription(CHAT, Topic("cv", ("cs.CV",))))
+    store.add_subscription(Subscription(OTHER, nlp))
+    assert [s.topic for s in store.subscriptions(CHAT)] == [nlp, Topic("cv", ("cs.CV",))]
+    wider = replace(nlp, name="NLP", categories=("cs.CL", "cs.AI"))
+    store.add_subscription(Subscription(CHAT, wider))  # same name, any case: updated
+    assert [s.topic for s in store.subscriptions(CHAT)] == [wider, Topic("cv", ("cs.CV",))]
+    assert len(store.all_subscriptions()) == 3
+    assert store.remove_subscription(CHAT, "nlp") == 1
+    assert store.remove_subscription(CHAT, "nlp") == 0
+    assert store.remove_subscription(OTHER, None) == 1
+    assert [s.chat for s in store.all_subscriptions()] == [CHAT]
+
+
+def test_move_chat_moves_everything(store: SqliteStore) -> None:
+    new = ChatRef("telegram", "-100999", is_private=False)
+    store.save_settings(ChatSettings(CHAT, "en", "08:00", "UTC"))
+    store.add_subscription(Subscription(CHAT, Topic("nlp", ("cs.CL",))))
+    msgs = [OutgoingMessage(f"{CHAT.key}|d|{i}", CHAT, {"text": str(i)}, "d", i, (f"p{i}",))
+            for i in range(2)]
+    store.enqueue(msgs, NOW)
+    [first] = store.claim_due(NOW, 60, 10)
+    store.mark_sent(first.row_id, "m1", NOW)
+    store.move_chat(CHAT, new)
+    assert store.get_settings(CHAT) is None
+    assert store.get_settings(new).language == "en"  # type: ignore[union-attr]
+    assert [s.chat for s in store.subscriptions(new)] == [new]
+    assert store.subscriptions(CHAT) == []
+    assert store.delivered_ids(new, ["p0", "p1"]) == {"p0"}
+    [second] = store.claim_due(NOW, 60, 10)
+    assert second.message.chat == new and second.message.dedupe_key == f"{new.key}|d|1"
+
+
+def test_llm_usage_counts_per_user_and_day(store: SqliteStore) -> None:
+    day = date(2026, 11, 20)
+    assert store.llm_usage("telegram:1", day) == 0
+    assert store.add_llm_usage("telegram:1", day) == 1
+    assert store.add_llm_usage("telegram:1", day) == 2
+    assert store.llm_usage("telegram:1", day + timedelta(days=1)) == 0
+    assert store.llm_usage("telegram:2", day) == 0
+
+
+def test_last_digest_date(store: SqliteStore) -> None:
+    assert store.last_digest_date(CHAT) is None
+    store.record_digest(CHAT, "nlp@2026-11-19", date(2026, 11, 19), NOW)
+    store.record_digest(CHAT, "nlp@2026-11-20", date(2026, 11, 20), NOW)
+    assert store.last_digest_date(CHAT) == date(2026, 11, 20)
+    assert store.last_digest_date(OTHER) is None
+
+
+def test_naive_datetimes_are_refused(store: SqliteStore) -> None:
+    with pytest.raises(ValueError, match="naive"):
+        store.enqueue([OutgoingMessage("k", CHAT, {})], datetime(2026, 11, 20))
