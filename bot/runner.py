@@ -1,0 +1,225 @@
+"""`paperbot run` and `paperbot digest --post`: adapters, scheduler and dispatcher in one loop.
+
+Startup order matters for "nothing lost on a restart": the dispatcher resumes whatever the
+outbox still holds, then destinations whose slot passed while we were down are caught up.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+from collections.abc import Sequence
+from datetime import UTC, datetime, time
+from typing import Any
+
+from adapters.discord.adapter import DiscordAdapter
+from adapters.discord.render import DiscordRenderer
+from adapters.telegram.adapter import TelegramAdapter
+from adapters.telegram.render import TelegramRenderer
+from bot.app import Parts, build
+from bot.commands.wiring import make_completer, make_router
+from bot.config import Config
+from bot.delivery import Dispatcher
+from bot.errors import UpstreamError, UserError
+from bot.models import ChatRef
+from bot.ports import Listing, Renderer, Sender
+from bot.scheduling import Scheduler, missed_slot
+from bot.services.fanout import Destination, FanOut, destinations
+
+log = logging.getLogger("paperbot")
+
+RENDERERS: dict[str, type] = {"telegram": TelegramRenderer, "discord": DiscordRenderer}
+
+
+class Service:
+    """The running bot: owns the adapters, the scheduler and the dispatcher."""
+
+    def __init__(self, parts: Parts, senders: dict[str, Any]) -> None:
+        self.parts = parts
+        self.senders = senders
+        core = parts.core
+        renderers: dict[str, Renderer] = {p: RENDERERS[p]() for p in senders}
+        self.fanout = FanOut(parts.store, core.digests, renderers, core.clock)
+        self.dispatcher = Dispatcher(parts.store, senders, core.clock)
+        self.scheduler = Scheduler(core.clock)
+        self._stop = asyncio.Event()
+        core.on_chat_changed = self._chat_changed
+
+    def _dests(self) -> list[Destination]:
+        return [
+            d
+            for d in destinations(self.parts.config, self.parts.store)
+            if d.chat.platform in self.senders
+        ]
+
+    def schedule_all(self) -> None:
+        wanted = {d.chat.key: d for d in self._dests() if not d.paused and d.topics}
+        for key in set(self.scheduler.keys()) - set(wanted):
+            self.scheduler.remove(key)
+        for key, dest in wanted.items():
+            self.scheduler.add_daily(key, dest.time, dest.timezone, self._slot_job(key))
+
+    def _chat_changed(self, chat: ChatRef) -> None:
+        self.schedule_all()
+
+    def _slot_job(self, key: str) -> Any:
+        async def job() -> None:
+            await self.deliver(key)
+
+        return job
+
+    async def fetch(self) -> bool:
+        """Fetch the latest announcement once for every destination; True when it is there."""
+        dests = self._dests()
+        if not dests:
+            return True
+        try:
+            listing = await self.fanout.refresh_listing(dests)
+        except UpstreamError as exc:
+            log.warning("arXiv listing not fetched: %s", exc)
+            return False
+        if listing.announced is None:
+            log.info("arXiv listing is empty: not announced yet")
+            return False
+        log.info("arXiv announcement %s: %d papers", listing.announced, len(listing.papers))
+        return True
+
+    async def deliver(self, key: str) -> int:
+        """Plan one destination's digest into the outbox and wake the dispatcher."""
+        dests = self._dests()
+        dest = next((d for d in dests if d.chat.key == key), None)
+        if dest is None:
+            return 0
+        listing = self.fanout.stored_listing(dests)
+        if listing is None:
+            await self.fetch()
+            listing = self.fanout.stored_listing(dests)
+        if listing is None:
+            listing = Listing((), None, ())
+        added = await self.fanout.enqueue(dest, listing)
+        if added:
+            self.dispatcher.notify()
+        return added
+
+    async def catch_up(self) -> None:
+        """Deliver now to destinations whose daily slot passed while paperbot was down."""
+        store, now = self.parts.store, self.parts.core.clock.now()
+        for dest in self._dests():
+            last = store.last_digest_date(dest.chat)
+            last_run = datetime.combine(last, time(0), UTC) if last else None
+            if missed_slot(dest.time, dest.timezone, last_run, now) is not None:
+                log.info("catching up the missed digest of %s", dest.chat.key)
+                await self.deliver(dest.chat.key)
+
+    async def run(self) -> None:
+        dispatcher = asyncio.create_task(self.dispatcher.run_forever(self._stop))
+        self.schedule_all()
+        self.scheduler.add_announcement_fetch(self.fetch)
+        self.scheduler.start()
+        await self.catch_up()
+        for key, when in sorted(self.scheduler.next_runs().items()):
+            log.info("next %s: %s", key, when.isoformat())
+        print("paperbot: ready", flush=True)
+        await self._stop.wait()
+        self.scheduler.shutdown()
+        await dispatcher
+
+    def stop(self) -> None:
+        self._stop.set()
+
+
+async def _start_adapters(config: Config, parts: Parts) -> dict[str, Any]:
+    router = make_router(parts.core)
+    complete = make_completer(parts.core)
+    adapters: dict[str, Any] = {}
+    if config.telegram_token:
+        adapters["telegram"] = TelegramAdapter(
+            config.telegram, config.telegram_token, router.handle
+        )
+    else:
+        log.warning("telegram: skipped because %s is unset", config.telegram.token_env)
+    if config.discord_token:
+        adapters["discord"] = DiscordAdapter(
+            config.discord, config.discord_token, router.handle, complete
+        )
+    else:
+        log.warning("discord: skipped because %s is unset", config.discord.token_env)
+    for name, adapter in list(adapters.items()):
+        try:
+            await adapter.start()
+            log.warning("%s: started", name)
+        except Exception as exc:
+            log.error("%s: could not start: %s", name, exc)
+            del adapters[name]
+    return adapters
+
+
+async def run(config: Config) -> int:
+    async with build(config) as parts:
+        adapters = await _start_adapters(config, parts)
+        if not adapters:
+            raise UserError(
+                "No platform could start, so there is nothing to run.",
+                f"Set {config.telegram.token_env} and/or {config.discord.token_env}.",
+            )
+        service = Service(parts, adapters)
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(sig, service.stop)
+        try:
+            await service.run()
+        finally:
+            for adapter in adapters.values():
+                with contextlib.suppress(Exception):
+                    await adapter.stop()
+            log.warning(
+                "paperbot: stopped; %d messages wait in the outbox", parts.store.pending_count()
+            )
+    return 0
+
+
+async def post_digests(
+    config: Config, topic_names: Sequence[str] | None, chats: Sequence[str] | None
+) -> int:
+    """Deliver the current digest to configured channels now, through the same outbox."""
+    channels = [c for c in config.channels if not chats or c.chat in chats]
+    if not channels:
+        raise UserError("No [[channels]] to post to.", "Add one to the config, or check --channel.")
+    async with build(config) as parts:
+        adapters = await _start_adapters(config, parts)
+        senders: dict[str, Sender] = adapters
+        service = Service(parts, senders)
+        wanted = {f"{c.platform}:{c.chat}" for c in channels}
+        dests = [d for d in service._dests() if d.chat.key in wanted]
+        if topic_names:
+            names = {n.casefold() for n in topic_names}
+            dests = [
+                Destination(
+                    d.chat,
+                    tuple(t for t in d.topics if t.name.casefold() in names),
+                    d.language,
+                    d.time,
+                    d.timezone,
+                    d.quiet_day_notice,
+                )
+                for d in dests
+            ]
+        missing = wanted - {d.chat.key for d in dests}
+        for key in sorted(missing):
+            log.warning("%s: platform not started, nothing posted there", key)
+        listing = await service.fanout.refresh_listing(dests) if dests else None
+        added = 0
+        for dest in dests:
+            if listing is not None:
+                added += await service.fanout.enqueue(dest, listing)
+        sent = await service.dispatcher.drain(timeout=600)
+        for adapter in adapters.values():
+            with contextlib.suppress(Exception):
+                await adapter.stop()
+        pending = parts.store.pending_count()
+        print(
+            f"paperbot: {added} messages planned, {sent} sent, {pending} still queued", flush=True
+        )
+        return 0 if pending == 0 else 1

@@ -1,0 +1,153 @@
+"""Who gets which papers: destinations, and turning a listing into their outbox rows.
+
+A digest is rendered and written to the outbox before anything is sent, keyed by
+(chat, announcement, topic, seq): a re-run, a restart or a second slot adds nothing.
+Papers already delivered to a chat, or matching two of its topics, go out once.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from bot.config import Config
+from bot.delivery import enqueue_digest
+from bot.labels import label
+from bot.models import ChatRef, Digest, Topic
+from bot.ports import Clock, Listing, Renderer, Store
+from bot.services.digests import DigestService, union_categories
+
+log = logging.getLogger(__name__)
+
+QUIET_DAY = (
+    "arXiv did not announce new papers today (no announcements on Fridays, Saturdays "
+    "and arXiv holidays)."
+)
+
+
+@dataclass(frozen=True)
+class Destination:
+    """A chat that receives a daily digest: a configured channel or a subscriber."""
+
+    chat: ChatRef
+    topics: tuple[Topic, ...]
+    language: str
+    time: str
+    timezone: str
+    quiet_day_notice: bool
+    paused: bool = False
+
+
+def destinations(config: Config, store: Store) -> list[Destination]:
+    """Configured channels first, then every chat with subscriptions (merged per chat)."""
+    found: dict[str, Destination] = {}
+    for channel in config.channels:
+        chat = ChatRef(channel.platform, channel.chat, is_private=False)  # type: ignore[arg-type]
+        topics = tuple(t for name in channel.topics if (t := config.topic(name)) is not None)
+        found[chat.key] = Destination(
+            chat, topics, channel.language, channel.time, channel.timezone, channel.quiet_day_notice
+        )
+    by_chat: dict[str, list[Topic]] = {}
+    chats: dict[str, ChatRef] = {}
+    for sub in store.all_subscriptions():
+        by_chat.setdefault(sub.chat.key, []).append(sub.topic)
+        chats[sub.chat.key] = sub.chat
+    for key, topics in by_chat.items():
+        chat = chats[key]
+        settings = store.get_settings(chat)
+        language = settings.language if settings else config.bot.language
+        time = settings.delivery_time if settings else config.bot.digest_time
+        tz = settings.timezone if settings else config.bot.timezone
+        quiet = settings.quiet_day_notice if settings else chat.is_private
+        paused = settings.paused if settings else False
+        if key in found:  # a configured channel that also subscribed by command
+            base = found[key]
+            merged = base.topics + tuple(t for t in topics if t not in base.topics)
+            found[key] = Destination(
+                base.chat,
+                merged,
+                base.language,
+                base.time,
+                base.timezone,
+                base.quiet_day_notice,
+                paused,
+            )
+        else:
+            found[key] = Destination(chat, tuple(topics), language, time, tz, quiet, paused)
+    return list(found.values())
+
+
+def all_topics(dests: Sequence[Destination]) -> list[Topic]:
+    seen: dict[tuple[str, ...], Topic] = {}
+    for dest in dests:
+        for topic in dest.topics:
+            seen.setdefault(topic.categories, topic)
+    return list(seen.values())
+
+
+class FanOut:
+    def __init__(
+        self,
+        store: Store,
+        digests: DigestService,
+        renderers: Mapping[str, Renderer],
+        clock: Clock,
+    ) -> None:
+        self._store = store
+        self._digests = digests
+        self._renderers = renderers
+        self._clock = clock
+
+    async def refresh_listing(self, dests: Sequence[Destination]) -> Listing:
+        """One arXiv listing request for the categories of every destination."""
+        return await self._digests.fetch_listing(all_topics(dests))
+
+    def stored_listing(self, dests: Sequence[Destination]) -> Listing | None:
+        return self._store.latest_listing(union_categories(all_topics(dests)))
+
+    async def enqueue(self, dest: Destination, listing: Listing) -> int:
+        """Render and persist this destination's digest of `listing`; returns rows added."""
+        renderer = self._renderers.get(dest.chat.platform)
+        if renderer is None or dest.paused or self._store.chat_gone(dest.chat):
+            return 0
+        now = self._clock.now()
+        if listing.announced is None or not listing.papers:
+            if not dest.quiet_day_notice:
+                return 0
+            digest = Digest(
+                dest.topics[0].name if dest.topics else "arXiv",
+                None,
+                dest.language,
+                (),
+                now,
+                quiet_reason=QUIET_DAY,
+            )
+            return enqueue_digest(
+                self._store, dest.chat, f"quiet|{now.date()}", renderer.digest(digest), None, now
+            )
+        sent = self._store.delivered_ids(dest.chat, [p.id for p in listing.papers])
+        seen = set(sent)
+        added = 0
+        for topic in dest.topics:
+            key = f"{listing.announced}|{topic.name}"
+            if self._store.digest_counts(dest.chat, key):
+                continue  # already planned: a restart or a second slot adds nothing
+            digest = await self._digests.build(topic, listing, dest.language, exclude=seen)
+            if not digest.cards:
+                continue
+            ids = [c.paper.id for c in digest.cards]
+            seen.update(ids)
+            payloads = renderer.digest(digest)
+            per_payload: list[list[str]] = [[] for _ in payloads]
+            per_payload[-1] = ids  # delivered once the whole digest has gone out
+            added += enqueue_digest(self._store, dest.chat, key, payloads, per_payload, now)
+            log.info(
+                "planned %s for %s: %d papers, %d messages (%s)",
+                topic.name,
+                dest.chat.key,
+                len(ids),
+                len(payloads),
+                label(dest.language, "papers"),
+            )
+        return added
