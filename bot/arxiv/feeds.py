@@ -64,6 +64,7 @@ class ListingFeed:
     papers: tuple[Paper, ...]
     announced: date | None
     error: str | None = None
+    malformed: bool = False  # not a feed at all (a proxy's HTML page, a cut-off body)
 
 
 def clean_text(text: str | None) -> str:
@@ -169,7 +170,9 @@ def parse_listing(data: bytes | str) -> ListingFeed:
     if title.startswith("Feed error"):
         return ListingFeed((), None, error=clean_text(feed.feed.get("description")) or title)
     if feed.bozo and not feed.entries:
-        return ListingFeed((), None, error=f"malformed listing from arXiv ({feed.bozo_exception})")
+        return ListingFeed(
+            (), None, error=f"malformed listing from arXiv ({feed.bozo_exception})", malformed=True
+        )
     papers = tuple(p for p in (_listing_paper(e) for e in feed.entries) if p is not None)
     announced = next((p.announced for p in papers if p.announced), None)
     if announced is None and papers:

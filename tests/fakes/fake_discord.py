@@ -160,6 +160,7 @@ class FakeDiscord:
         app.router.add_post(r + "/interactions/{id}/{token}/callback", self._callback)
         app.router.add_post(r + "/webhooks/{app}/{token}", self._webhook)
         app.router.add_patch(r + "/webhooks/{app}/{token}/messages/{message}", self._webhook)
+        app.router.add_delete(r + "/webhooks/{app}/{token}/messages/{message}", self._deleted)
         app.router.add_post(r + "/channels/{channel}/messages", self._channel_message)
         app.router.add_get(r + "/channels/{channel}", self._channel)
         app.router.add_post(r + "/users/@me/channels", self._create_dm)
@@ -370,6 +371,14 @@ class FakeDiscord:
             return rejected
         inv.followups.append({"method": request.method, **body})
         return _json(self._message_obj(CHANNEL_ID, body, webhook=True))
+
+    async def _deleted(self, request: web.Request) -> web.Response:
+        inv = next((i for i in self.invocations.values()
+                    if i.token == request.match_info["token"]), None)
+        if inv is None or not inv.callbacks:
+            return _json({"message": "Unknown Webhook", "code": 10015}, 404)
+        inv.followups.append({"method": "DELETE"})
+        return web.Response(status=204)
 
     async def _channel_message(self, request: web.Request) -> web.Response:
         channel = request.match_info["channel"]
