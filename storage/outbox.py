@@ -28,7 +28,7 @@ _HEADS = f"""
 SELECT id FROM (
     SELECT o.id, o.status, o.next_attempt_at, o.lease_until, o.platform,
            ROW_NUMBER() OVER (
-               PARTITION BY o.chat_key ORDER BY o.digest_key, o.seq, o.id
+               PARTITION BY o.chat_key ORDER BY d.first_id, o.seq, o.id
            ) AS rank
     FROM outbox o
     JOIN (SELECT chat_key, digest_key, min(id) AS first_id FROM outbox
