@@ -1,0 +1,108 @@
+"""Replies and digests as Discord message payloads (pure: values in, dicts out).
+
+A payload is {"content", "embeds", "allowed_mentions"}: JSON-serialisable, so the outbox
+stores exactly what will be sent. Cards are packed into messages on card boundaries
+within 10 embeds and 6000 embed characters per message; content stays within 2000.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from adapters.discord.embeds import EMBED_TOTAL_MAX, card_embed, clip, embed_size, safe
+from bot.labels import label, notice
+from bot.models import NOTICE, Digest, PaperCard, Reply
+
+CONTENT_MAX = 2000
+EMBEDS_MAX = 10
+NO_MENTIONS: dict[str, Any] = {"parse": []}
+
+
+def message(content: str = "", embeds: Sequence[dict[str, Any]] = ()) -> dict[str, Any]:
+    return {"content": content, "embeds": list(embeds), "allowed_mentions": dict(NO_MENTIONS)}
+
+
+def split_content(text: str, limit: int = CONTENT_MAX) -> list[str]:
+    """Split on line boundaries (words for a single over-long line) into ≤ limit pieces."""
+    pieces: list[str] = []
+    current = ""
+    for line in text.split("\n"):
+        while len(line) > limit:
+            cut = line.rfind(" ", 0, limit)
+            cut = cut if cut > limit // 2 else limit
+            while cut > 1 and (len(line[:cut]) - len(line[:cut].rstrip("\\"))) % 2:
+                cut -= 1  # keep an escape with the character it escapes
+            if current:
+                pieces.append(current)
+                current = ""
+            pieces.append(line[:cut])
+            line = line[cut:].lstrip()
+        candidate = f"{current}\n{line}" if current else line
+        if len(candidate) > limit:
+            pieces.append(current)
+            current = line
+        else:
+            current = candidate
+    if current.strip():
+        pieces.append(current)
+    return [p for p in pieces if p.strip()]
+
+
+def pack(cards: Sequence[PaperCard], lead: str = "") -> list[dict[str, Any]]:
+    """Cards as messages, as many embeds per message as Discord allows; `lead` goes first."""
+    leads = split_content(lead) if lead.strip() else []
+    messages: list[dict[str, Any]] = [message(text) for text in leads[:-1]]
+    content = leads[-1] if leads else ""
+    embeds: list[dict[str, Any]] = []
+    size = 0
+    urls: set[str] = set()
+    for card in cards:
+        url = card.links.abs
+        while url in urls:  # Discord merges embeds that share a URL
+            url += "#" if "#" not in url else "."
+        embed = card_embed(card, url)
+        if embeds and (len(embeds) >= EMBEDS_MAX or size + embed_size(embed) > EMBED_TOTAL_MAX):
+            messages.append(message(content, embeds))
+            content, embeds, size, urls = "", [], 0, set()
+            embed["url"] = card.links.abs
+        embeds.append(embed)
+        urls.add(embed["url"])
+        size += embed_size(embed)
+    if embeds or content:
+        messages.append(message(content, embeds))
+    return messages
+
+
+def digest_header(digest: Digest) -> str:
+    lang = digest.language
+    parts = [f"**{safe(digest.topic)}**"]
+    if digest.announced:
+        parts.append(f"{label(lang, 'announced')} {digest.announced.isoformat()}")
+    if digest.cards:
+        parts.append(f"{len(digest.cards)} {label(lang, 'papers')}")
+    lines = [" · ".join(parts)]
+    if digest.quiet_reason:
+        lines.append(safe(digest.quiet_reason))
+    if digest.cards and digest.notice:
+        text = notice(lang) if digest.notice == NOTICE else digest.notice
+        lines.append(f"> {safe(text)}")
+    if digest.omitted:
+        lines.append(f"*+{digest.omitted} {label(lang, 'omitted')}*")
+    return clip("\n".join(line for line in lines if line), CONTENT_MAX)
+
+
+class DiscordRenderer:
+    """bot.ports.Renderer for Discord."""
+
+    def reply(self, reply: Reply) -> list[dict[str, Any]]:
+        messages = pack(reply.cards, safe(reply.text)) if (reply.text or reply.cards) else []
+        for digest in reply.digests:
+            messages += self.digest(digest)
+        return messages
+
+    def digest(self, digest: Digest) -> list[dict[str, Any]]:
+        header = digest_header(digest)
+        if digest.quiet_reason or not digest.cards:
+            return [message(header)]
+        return pack(digest.cards, header)

@@ -1,0 +1,184 @@
+"""The Discord renderer against Discord's limits, using every real arXiv sample entry."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+
+from adapters.discord.embeds import EMBED_TOTAL_MAX, embed_size
+from adapters.discord.render import DiscordRenderer, split_content
+from bot.arxiv.feeds import parse_api_feed, parse_listing
+from bot.models import CardText, Digest, Paper, PaperCard, Reply
+from tests.fakes.fake_discord import validate_message
+
+NOW = datetime(2026, 11, 22, 1, 0, tzinfo=UTC)
+NASTY = Paper(
+    id="2502.11190", version=2,
+    title="**Bold** _claims_ about $\\mathcal{O}(n^*_k)$ ~~strike~~ `code` ||spoiler|| @everyone",
+    authors=("Ann <@123456789012345678>", "Bob @here", *[f"Author {i}" for i in range(40)]),
+    abstract="We show [a link](https://evil.example) and > quote\n# heading\n- list "
+    + "with $x_1 * y_2$ and <@&123456789012345678> " * 80,
+    categories=("cs.CL", "cs.AI"), primary_category="cs.CL",
+    comment="17 pages, 7 figures, @everyone ping",
+)
+
+
+def text(source: str, language: str, paper: Paper, scale: int = 1) -> CardText:
+    return CardText(
+        summary=("该论文提出了一种新方法。" if language == "zh" else "A new method. ") * 8 * scale,
+        key_takeaways=tuple(f"Takeaway {i}: {paper.title[:80]}" for i in range(1, 4 * scale)),
+        title_translation=f"译名:{paper.title}" if source == "llm" else None,
+        abstract_translation=("译文:" + paper.abstract) * scale if source == "llm" else None,
+        source=source,  # type: ignore[arg-type]
+        language=language,
+    )
+
+
+def sample_papers(samples: Path) -> list[Paper]:
+    papers: dict[str, Paper] = {}
+    for path in sorted(samples.rglob("*.xml")):
+        data = path.read_bytes()
+        parsed = parse_listing(data).papers if path.parent.name.startswith("rss") \
+            else parse_api_feed(data).papers
+        for paper in parsed:
+            papers.setdefault(f"{paper.id}v{paper.version}", paper)
+    return list(papers.values())
+
+
+def assert_valid(payloads: list[dict]) -> None:
+    for payload in payloads:
+        json.dumps(payload)  # the outbox stores it as JSON
+        assert validate_message(payload) == {}, payload
+        assert payload["content"] or payload["embeds"]
+        assert payload["allowed_mentions"] == {"parse": []}
+        assert sum(embed_size(e) for e in payload["embeds"]) <= EMBED_TOTAL_MAX
+        urls = [e["url"] for e in payload["embeds"]]
+        assert len(urls) == len(set(urls)), "embeds with one URL would collapse"
+
+
+def test_every_real_sample_renders_within_discord_limits(samples: Path) -> None:
+    papers = sample_papers(samples)
+    assert len(papers) > 2000, "the samples hold thousands of real entries"
+    renderer = DiscordRenderer()
+    for source, language in (("llm", "zh"), ("offline", "en"), ("unavailable", "zh")):
+        for start in range(0, len(papers), 50):
+            batch = papers[start : start + 50]
+            cards = tuple(PaperCard(p, text(source, language, p)) for p in batch)
+            digest = Digest("cs.CL", date(2026, 11, 20), language, cards, NOW)
+            payloads = renderer.digest(digest)
+            assert_valid(payloads)
+            embeds = [e for p in payloads for e in p["embeds"]]
+            assert len(embeds) == len(batch), "no card is ever dropped"
+            for paper, embed in zip(batch, embeds, strict=True):
+                assert embed["url"].startswith(f"https://arxiv.org/abs/{paper.id}")
+
+
+def test_markdown_is_escaped_and_mentions_neutralised() -> None:
+    payloads = DiscordRenderer().reply(
+        Reply(text="Hi @everyone <@123456789012345678>",
+              cards=(PaperCard(NASTY, text("llm", "en", NASTY)),))
+    )
+    assert_valid(payloads)
+    embed = payloads[0]["embeds"][0]
+    assert embed["title"].startswith("\\*\\*Bold\\*\\* \\_claims\\_")
+    assert "\\`code\\`" in embed["title"] and "\\|\\|spoiler\\|\\|" in embed["title"]
+    blob = json.dumps(payloads, ensure_ascii=False)
+    for mention in ("@everyone", "@here", "<@123456789012345678>", "<@&123456789012345678>"):
+        assert mention not in blob
+    fields = "\n".join(f["value"] for f in embed["fields"])
+    assert "\\[a link](https://evil" in fields  # shown as text, not a masked link
+    assert re.search(r"(?<!\\)\[a link\]", fields) is None
+    assert "Author 39" not in embed["author"]["name"]  # long author lists are shortened
+    assert "17 pages, 7 figures" in embed["footer"]["text"]
+    assert embed["footer"]["text"].startswith("arXiv:2502.11190v2 · cs.CL · cs.AI")
+
+
+def test_oversized_card_is_shortened_with_a_link_not_dropped() -> None:
+    card = PaperCard(NASTY, text("llm", "zh", NASTY, scale=12))
+    payloads = DiscordRenderer().reply(Reply(cards=(card,)))
+    assert_valid(payloads)
+    assert len(payloads) == 1
+    embed = payloads[0]["embeds"][0]
+    values = [f["value"] for f in embed["fields"]]
+    assert any("全文见" in v and "https://arxiv.org/abs/2502.11190" in v for v in values)
+    links = embed["fields"][-1]["value"]
+    assert "https://arxiv.org/pdf/2502.11190" in links and "papers.cool" in links
+
+
+def test_llm_card_shows_summary_takeaways_and_translated_abstract_in_zh() -> None:
+    embed = DiscordRenderer().reply(Reply(cards=(PaperCard(NASTY, text("llm", "zh", NASTY)),)))[0][
+        "embeds"][0]
+    names = [f["name"] for f in embed["fields"]]
+    assert names[0] == "要点" and embed["fields"][0]["value"].startswith("1. Takeaway 1")
+    assert "摘要翻译" in names and "摘要翻译 (续)" in names  # long abstract over several fields
+    assert "原文摘要" not in names and names[-1] == "链接"
+    assert "该论文提出了一种新方法" in embed["description"]
+
+
+@pytest.mark.parametrize(("source", "language", "status"), [
+    ("offline", "en", "offline summary (no LLM configured)"),
+    ("unavailable", "en", "summary unavailable"),
+    ("offline", "zh", "离线摘要"),
+])
+def test_non_llm_cards_say_so_and_carry_the_original_abstract(
+    source: str, language: str, status: str
+) -> None:
+    card = PaperCard(NASTY, text(source, language, NASTY))
+    embed = DiscordRenderer().reply(Reply(cards=(card,)))[0]["embeds"][0]
+    assert status in embed["description"].split("\n")[0]
+    assert any(f["name"] == ("Abstract" if language == "en" else "原文摘要")
+               for f in embed["fields"])
+
+
+def test_digest_packs_cards_on_boundaries_with_header_first() -> None:
+    papers = [Paper(f"2511.{i:05d}", 1, f"Paper {i}", ("A",), "Short abstract.", ("cs.CL",),
+                    "cs.CL") for i in range(25)]
+    cards = tuple(PaperCard(p, text("llm", "en", p)) for p in papers)
+    digest = Digest("nlp", date(2026, 11, 20), "en", cards, NOW, omitted=3)
+    payloads = DiscordRenderer().digest(digest)
+    assert_valid(payloads)
+    header = payloads[0]["content"]
+    assert "**nlp**" in header and "2026-11-20" in header and "25 papers" in header
+    assert "machine-generated" in header and "+3" in header
+    assert all(not p["content"] for p in payloads[1:])
+    assert [e["title"] for p in payloads for e in p["embeds"]] == [f"Paper {i}" for i in range(25)]
+    assert len(payloads) >= 3 and all(len(p["embeds"]) <= 10 for p in payloads)
+
+
+def test_quiet_digest_is_one_message() -> None:
+    digest = Digest("nlp", None, "zh", (), NOW, quiet_reason="arXiv did not announce today")
+    payloads = DiscordRenderer().digest(digest)
+    assert_valid(payloads)
+    assert len(payloads) == 1 and "arXiv did not announce today" in payloads[0]["content"]
+
+
+def test_same_paper_twice_gets_distinct_urls_and_errors_are_plain_text() -> None:
+    card = PaperCard(NASTY, text("offline", "en", NASTY))
+    payloads = DiscordRenderer().reply(Reply(cards=(card, card)))
+    assert_valid(payloads)
+    error = DiscordRenderer().reply(Reply(text="Unknown command /foo_bar", is_error=True))
+    assert error == [{"content": "Unknown command /foo\\_bar", "embeds": [],
+                      "allowed_mentions": {"parse": []}}]
+
+
+def test_long_text_is_split_under_2000_on_line_boundaries() -> None:
+    lines = [f"line {i} " + "x" * 90 for i in range(60)] + ["y" * 4500]
+    pieces = split_content("\n".join(lines))
+    assert all(0 < len(p) <= 2000 for p in pieces)
+    assert "".join(pieces).replace("\n", "") == "".join(lines)
+    assert_valid(DiscordRenderer().reply(Reply(text="\n".join(lines))))
+
+
+def test_validator_rejects_what_discord_rejects() -> None:
+    big = {"title": "t" * 257, "description": "d" * 4097, "footer": {"text": "f" * 2049},
+           "fields": [{"name": "n", "value": "v" * 1025}, {"name": "n", "value": ""}]}
+    errors = validate_message({"content": "c" * 2001, "embeds": [big] * 11})
+    assert set(errors) == {"content", "embeds"}
+    first = errors["embeds"]["0"]
+    assert {"title", "description", "footer", "fields"} <= set(first)
+    assert errors["embeds"]["_errors"]
+    assert validate_message({"content": "ok"}) == {}
