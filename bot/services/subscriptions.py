@@ -1,0 +1,236 @@
+"""What users type into /subscribe and /settings, parsed and checked before it is stored.
+
+A topic spec is a configured topic name, or arXiv categories with optional keywords:
+`cs.CV`, `cs.CL cs.AI reasoning "chain of thought" -survey`. The topic's name is the
+canonical spec (`cs.AI cs.CL: chain of thought, reasoning, -survey`): readable in a list,
+the same whatever order it was typed in, and parsed back to the same topic, so
+/unsubscribe can take either the name or the spec.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterable, Sequence
+from functools import cache
+from zoneinfo import available_timezones
+
+from bot.arxiv.categories import ARCHIVES, is_category, validate_category
+from bot.errors import UserError
+from bot.models import Topic
+
+MAX_SUBSCRIPTIONS = 20
+MAX_KEYWORD_LEN = 100
+MAX_KEYWORDS = 10
+SPEC_EXAMPLE = '/subscribe cs.CL reasoning "chain of thought"'
+
+_QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "«": '"', "»": '"', "＂": '"'})
+_TOKEN = re.compile(r'(-?)"([^"]*)"|([^\s"]+)')
+_CATEGORY_LIKE = re.compile(r"^([A-Za-z-]+)\.[A-Za-z-]+$")
+
+
+def parse_topic_spec(
+    text: str, configured: Sequence[Topic], default_categories: Sequence[str]
+) -> Topic:
+    """A configured topic (by name, any case) or a Topic built from categories and keywords."""
+    spec = text.translate(_QUOTES).strip()
+    if not spec:
+        raise UserError("Which topic?", f"Send /topics to see them, or e.g. {SPEC_EXAMPLE}")
+    by_name = {t.name.casefold(): t for t in configured}
+    named = by_name.get(spec.strip('"').strip().casefold())
+    if named is not None:
+        return named
+    if spec.count('"') % 2:
+        raise UserError("A quote is not closed.", 'Close phrases like "chain of thought".')
+    head, colon, tail = spec.partition(":")
+    if colon and head.split() and all(_looks_like_category(w) for w in head.split()):
+        categories = [validate_category(w) for w in head.split()]
+        parts = [w.strip() for w in tail.split(",")]
+        words = [(w.startswith("-"), w.removeprefix("-").strip().strip('"')) for w in parts]
+    else:
+        categories, words = _tokens(spec)
+    keywords = _checked(w for negated, w in words if not negated)
+    excluded = _checked(w for negated, w in words if negated)
+    if not categories and len(words) == 1 and not excluded:
+        _reject_near_topic_name(words[0][1], [t.name for t in configured])
+    categories = _unique(categories or default_categories)
+    if not categories:
+        raise UserError("Name at least one arXiv category.", f"For example: {SPEC_EXAMPLE}")
+    return Topic(
+        name=topic_name(categories, keywords, excluded),
+        categories=tuple(_sorted(categories)),
+        keywords=tuple(_sorted(keywords)),
+        exclude_keywords=tuple(_sorted(excluded)),
+    )
+
+
+def topic_name(
+    categories: Sequence[str], keywords: Sequence[str] = (), excluded: Sequence[str] = ()
+) -> str:
+    """The canonical spec: sorted categories, then sorted keywords and -exclusions."""
+    cats = " ".join(_sorted(categories))
+    words = _sorted(keywords) + [f"-{w}" for w in _sorted(excluded)]
+    return f"{cats}: {', '.join(words)}" if words else cats
+
+
+def _sorted(items: Iterable[str]) -> list[str]:
+    return sorted(items, key=str.casefold)
+
+
+def _tokens(spec: str) -> tuple[list[str], list[tuple[bool, str]]]:
+    """Split into categories and (negated, keyword) pairs; quoted text is always a keyword."""
+    categories: list[str] = []
+    words: list[tuple[bool, str]] = []
+    for match in _TOKEN.finditer(spec):
+        minus, quoted, bare = match.groups()
+        if bare is None:  # commas separate keywords even in quotes, as in the topic's name
+            words += [(bool(minus), w.strip()) for w in quoted.split(",")]
+            continue
+        for word in bare.strip(":").split(","):
+            if not word:
+                continue
+            if _looks_like_category(word):
+                categories.append(validate_category(word))
+            elif word.startswith("-"):
+                words.append((True, word[1:]))
+            else:
+                words.append((False, word))
+    return categories, words
+
+
+def _looks_like_category(word: str) -> bool:
+    if is_category(word):
+        return True
+    match = _CATEGORY_LIKE.match(word)
+    return bool(match) and match.group(1).casefold() in {a.casefold() for a in ARCHIVES}
+
+
+def _checked(words: Iterable[str]) -> list[str]:
+    """Keywords de-duplicated case-insensitively, each non-empty and at most 100 chars."""
+    out = _unique(words)
+    for word in out:
+        if not word.strip():
+            raise UserError("A keyword is empty.", f"For example: {SPEC_EXAMPLE}")
+        if len(word) > MAX_KEYWORD_LEN:
+            raise UserError(
+                f"The keyword '{word[:30]}…' is {len(word)} characters long.",
+                f"Keep each keyword to {MAX_KEYWORD_LEN} characters.",
+            )
+    if len(out) > MAX_KEYWORDS:
+        raise UserError(
+            f"{len(out)} keywords is too many.", f"Use at most {MAX_KEYWORDS} per topic."
+        )
+    return out
+
+
+def _unique(items: Iterable[str]) -> list[str]:
+    seen: set[str] = set()
+    out: list[str] = []
+    for item in items:
+        if item.casefold() not in seen:
+            seen.add(item.casefold())
+            out.append(item)
+    return out
+
+
+def _reject_near_topic_name(word: str, names: Sequence[str]) -> None:
+    """A lone word close to a topic name is a typo, not a keyword to follow."""
+    folded = {n.casefold(): n for n in names}
+    close = difflib.get_close_matches(word.casefold(), list(folded), n=3, cutoff=0.8)
+    if close:
+        suggestions = ", ".join(folded[c] for c in close)
+        raise UserError(
+            f"Unknown topic '{word[:40]}'. Did you mean {suggestions}?",
+            f"To follow a keyword instead, name a category first: /subscribe cs.CL {word[:40]}",
+        )
+
+
+_TIME = re.compile(r"^(\d{1,2})[:.](\d{2})$")
+_TIME_HINT = "Use 24-hour HH:MM, e.g. 08:30 or 21:00."
+
+
+def parse_time(text: str) -> str:
+    """`8:30` → `08:30`; rejects `25:00` and `9am` with a hint."""
+    raw = text.strip().replace("：", ":")
+    match = _TIME.match(raw)
+    if not match:
+        raise UserError(f"'{raw[:20]}' is not a time.", _TIME_HINT)
+    hour, minute = int(match.group(1)), int(match.group(2))
+    if hour > 23 or minute > 59:
+        raise UserError(f"'{raw}' is not a time of day.", _TIME_HINT)
+    return f"{hour:02d}:{minute:02d}"
+
+
+# Abbreviations people type; the ambiguous ones (CST, IST) get an error that says why.
+_ALIASES = {
+    "utc": "UTC", "gmt": "UTC", "z": "UTC", "zulu": "UTC",
+    "et": "America/New_York", "est": "America/New_York", "edt": "America/New_York",
+    "ct": "America/Chicago", "cdt": "America/Chicago",
+    "mt": "America/Denver", "mst": "America/Denver", "mdt": "America/Denver",
+    "pt": "America/Los_Angeles", "pst": "America/Los_Angeles", "pdt": "America/Los_Angeles",
+    "bst": "Europe/London", "cet": "Europe/Berlin", "cest": "Europe/Berlin",
+    "jst": "Asia/Tokyo", "kst": "Asia/Seoul", "hkt": "Asia/Hong_Kong", "sgt": "Asia/Singapore",
+    "aest": "Australia/Sydney", "aedt": "Australia/Sydney",
+    "beijing": "Asia/Shanghai", "peking": "Asia/Shanghai", "北京": "Asia/Shanghai",
+    "china": "Asia/Shanghai", "上海": "Asia/Shanghai", "东京": "Asia/Tokyo",
+}
+_AMBIGUOUS = {
+    "cst": "China (Asia/Shanghai) or US Central (America/Chicago)",
+    "ist": "India (Asia/Kolkata), Israel (Asia/Jerusalem) or Ireland (Europe/Dublin)",
+}
+_OFFSET = re.compile(r"^(?:utc|gmt)\s*([+-])\s*(\d{1,2})(?::?(\d{2}))?$")
+_ZONE_HINT = "Time zones look like Asia/Shanghai, Europe/Berlin or UTC."
+
+
+@cache
+def _zones() -> tuple[dict[str, str], dict[str, list[str]]]:
+    """Zone names by casefold, and by casefold city (last component, spaces as '_')."""
+    names = {z for z in available_timezones() if not z.startswith(("posix/", "right/"))}
+    by_fold = {z.casefold(): z for z in names}
+    by_city: dict[str, list[str]] = {}
+    for zone in sorted(names):
+        if "/" in zone:
+            by_city.setdefault(zone.rsplit("/", 1)[1].casefold(), []).append(zone)
+    return by_fold, by_city
+
+
+def parse_timezone(text: str) -> str:
+    """An IANA zone name (any case), a city (`Shanghai`), an alias (`EST`) or `UTC+8`."""
+    raw = text.strip()
+    if not raw:
+        raise UserError("Which time zone?", _ZONE_HINT)
+    folded = raw.casefold()
+    if folded in _AMBIGUOUS:
+        raise UserError(f"{raw} is ambiguous: {_AMBIGUOUS[folded]}.", "Send the zone name.")
+    if folded in _ALIASES:
+        return _ALIASES[folded]
+    by_fold, by_city = _zones()
+    if folded in by_fold:
+        return by_fold[folded]
+    offset = _OFFSET.match(folded)
+    if offset:
+        return _offset_zone(raw, *offset.groups())
+    city = folded.rsplit("/", 1)[-1].replace(" ", "_")
+    if city in _ALIASES:
+        return _ALIASES[city]
+    if len(by_city.get(city, [])) == 1:
+        return by_city[city][0]
+    candidates = list(by_fold) + list(by_city)
+    close = difflib.get_close_matches(folded.replace(" ", "_"), candidates, n=6, cutoff=0.6)
+    zones = _unique(z for c in close for z in ([by_fold[c]] if c in by_fold else by_city[c]))
+    hint = f"Did you mean {', '.join(zones[:3])}? {_ZONE_HINT}" if zones else _ZONE_HINT
+    raise UserError(f"Unknown time zone '{raw[:40]}'.", hint)
+
+
+def _offset_zone(raw: str, sign: str, hours: str, minutes: str | None) -> str:
+    """`UTC+8` → `Etc/GMT-8` (POSIX names invert the sign); whole hours only."""
+    if minutes and minutes != "00":
+        raise UserError(
+            f"{raw} has no fixed-offset zone.", "Send a city zone, e.g. Asia/Kolkata."
+        )
+    hour = int(hours)
+    if hour == 0:
+        return "UTC"
+    if (sign == "+" and hour > 14) or (sign == "-" and hour > 12):
+        raise UserError(f"{raw} is not a real UTC offset.", _ZONE_HINT)
+    return f"Etc/GMT{'-' if sign == '+' else '+'}{hour}"
