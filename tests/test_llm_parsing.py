@@ -162,3 +162,31 @@ def test_response_formats_per_json_mode() -> None:
     assert prompts.response_format("json_object") == {"type": "json_object"}
     assert prompts.response_format("none") is None
     assert prompts.PROMPT_VERSION
+
+
+def test_single_backslash_latex_survives_decoding() -> None:
+    # \b, \f, \t, \n and \r are valid JSON escapes: decoded naively, "\beta" loses its "b"
+    answer = (
+        r'{"summary": "We bound $\beta$ by $\frac{1}{2}$ for $\theta \in \mathbb{R}$, '
+        r'$\nabla f \neq \rho$ and \\gamma.\nNew line", "key_takeaways": ["$\tau \times '
+        r'\underline{x}$", "caf\u00e9"], "abstract_translation": "$\alpha$"}'
+    )
+    card = parse_card(answer, "zh")
+    assert card.summary == (
+        r"We bound $\beta$ by $\frac{1}{2}$ for $\theta \in \mathbb{R}$, "
+        "$\\nabla f \\neq \\rho$ and \\gamma.\nNew line"
+    )
+    assert card.key_takeaways == (r"$\tau \times \underline{x}$", "café")
+    assert card.abstract_translation == r"$\alpha$"
+
+
+def test_key_spellings_and_a_wrapping_object_are_accepted() -> None:
+    answer = json.dumps({"card": {"Summary": "S.", "keyTakeaways": ["a"],
+                                  "Abstract Translation": "A", "title-translation": "T"}})
+    card = parse_card(answer, "zh")
+    assert (card.summary, card.key_takeaways, card.title_translation) == ("S.", ("a",), "T")
+
+
+def test_raw_newlines_inside_strings_and_identifiers_are_kept() -> None:
+    answer = '{"summary": "Uses `__init__` hooks.\nSecond line.", "key_takeaways": ["a"]}'
+    assert parse_card(answer, "en").summary == "Uses `__init__` hooks.\nSecond line."

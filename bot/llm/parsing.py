@@ -33,7 +33,15 @@ _THINK_CLOSE = re.compile(rf"</({_THINK_TAGS})>", re.IGNORECASE)
 _FENCE = re.compile(r"```[a-zA-Z0-9_-]*[ \t]*\n?(.*?)(?:```|\Z)", re.DOTALL)
 _TRAILING_COMMA = re.compile(r",(\s*[}\]])")
 _LIST_MARKER = re.compile(r"^\s*(?:[-*•·▪‣]|\(?\d{1,2}[.)、:：]|[①-⑩])\s*")
-_EMPHASIS = re.compile(r"(\*\*|__)(.+?)\1", re.DOTALL)
+_EMPHASIS = re.compile(r"\*\*(.+?)\*\*", re.DOTALL)
+# A single backslash before a LaTeX command is an invalid JSON escape (\alpha), or worse a
+# valid one that silently changes the text (\beta → backspace + "eta", \frac, \theta).
+# Models write these often; double such backslashes before decoding.
+_LATEX_BACKSLASH = re.compile(
+    r"(?<!\\)((?:\\\\)*)\\(?="
+    r"[bf][A-Za-z]|t[A-Za-z]|u(?![0-9a-fA-F]{4})|[^\"\\/bfnrtu]"
+    r"|n(?:abla|u|eq|e|ot|ewline|orm|leq|geq|i)\b|r(?:ho|ight|angle|m|ceil|floor)\b)"
+)
 _LEFTOVER_MARKUP = re.compile(rf"</?({_THINK_TAGS})>|```[a-zA-Z]*|\*\*", re.IGNORECASE)
 
 
@@ -66,17 +74,33 @@ def extract_json(text: str) -> dict[str, Any]:
     found: list[dict[str, Any]] = []
     for body in (head, tail):
         for chunk in [m.group(1) for m in _FENCE.finditer(body)] + [body]:
-            found.extend(_objects_in(chunk))
+            found.extend(_objects_in(_LATEX_BACKSLASH.sub(r"\1\\\\", chunk)))
             for obj in found:
-                if "summary" in obj:
-                    return obj
+                card = _as_card(obj)
+                if card is not None:
+                    return card
     if found:
         raise BadAnswer(f"JSON object without a summary (keys: {', '.join(sorted(found[0]))})")
     raise BadAnswer(f"no JSON object in the answer: {_preview(text)}")
 
 
+def _as_card(obj: dict[str, Any]) -> dict[str, Any] | None:
+    """`obj` with normalised keys if it (or one object inside it) has a summary."""
+    keys = {_key(k): v for k, v in obj.items()}
+    if "summary" in keys:
+        return keys
+    inner = [v for v in obj.values() if isinstance(v, dict)]
+    return _as_card(inner[0]) if len(inner) == 1 else None
+
+
+def _key(name: str) -> str:
+    """"keyTakeaways", "Key Takeaways", "key-takeaways" → "key_takeaways"."""
+    snake = re.sub(r"(?<=[a-z])(?=[A-Z])", "_", name.strip())
+    return re.sub(r"[\s\-]+", "_", snake).lower()
+
+
 def _objects_in(chunk: str) -> list[dict[str, Any]]:
-    decoder = json.JSONDecoder()
+    decoder = json.JSONDecoder(strict=False)  # raw newlines inside strings are common
     out: list[dict[str, Any]] = []
     pos = chunk.find("{")
     while pos != -1:
@@ -151,7 +175,7 @@ def clean_translation(text: str) -> str:
 
 def clean_text(text: str) -> str:
     """Remove markdown emphasis and stray reasoning/fence markup, keep LaTeX."""
-    text = _EMPHASIS.sub(r"\2", text)
+    text = _EMPHASIS.sub(r"\1", text)
     text = _LEFTOVER_MARKUP.sub("", text)
     return "\n".join(line.strip() for line in text.strip().splitlines()).strip()
 
