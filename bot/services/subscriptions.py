@@ -27,6 +27,7 @@ SPEC_EXAMPLE = '/subscribe cs.CL reasoning "chain of thought"'
 _QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "«": '"', "»": '"', "＂": '"'})
 _TOKEN = re.compile(r'(-?)"([^"]*)"|([^\s"]+)')
 _CATEGORY_LIKE = re.compile(r"^([A-Za-z-]+)\.[A-Za-z-]+$")
+_ARCHIVES_FOLDED = frozenset(a.casefold() for a in ARCHIVES)
 
 
 def parse_topic_spec(
@@ -102,7 +103,7 @@ def _looks_like_category(word: str) -> bool:
     if is_category(word):
         return True
     match = _CATEGORY_LIKE.match(word)
-    return bool(match) and match.group(1).casefold() in {a.casefold() for a in ARCHIVES}
+    return match is not None and match.group(1).casefold() in _ARCHIVES_FOLDED
 
 
 def _checked(words: Iterable[str]) -> list[str]:
