@@ -99,7 +99,6 @@ class Scheduler:
     ) -> None:
         self.clock: Clock = clock or SystemClock()
         self.retry = retry or RetryPolicy()
-        self._grace = misfire_grace_seconds
         self._aps = AsyncIOScheduler(
             timezone=UTC,
             job_defaults={
@@ -143,7 +142,7 @@ class Scheduler:
         return sorted(job.id for job in self._aps.get_jobs())
 
     def missed(self, key: str, last_run: datetime | None) -> datetime | None:
-        """`missed_slot` for a scheduled daily key, at the clock's now."""
+        """`missed_slot` for a scheduled daily key (KeyError if unknown), at the clock's now."""
         time_hhmm, tz = self._slots[key]
         return missed_slot(time_hhmm, tz, last_run, self.clock.now())
 
@@ -169,12 +168,14 @@ class Scheduler:
             timezone=calendar.EASTERN,
         )
         self._fetch = callback
+        self._drop(FETCH_KEY)
         self._aps.add_job(
             self._fetch_started, trigger, id=FETCH_KEY, name=FETCH_KEY, replace_existing=True
         )
 
     def fetch_now(self) -> None:
         """Start a fetch (with retries) as soon as the scheduler runs: catch-up at start."""
+        self._drop(_RETRY_KEY)
         self._aps.add_job(
             self._fetch_started, DateTrigger(run_date=datetime.now(UTC)), id=_RETRY_KEY,
             name=_RETRY_KEY, replace_existing=True,

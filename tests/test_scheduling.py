@@ -150,6 +150,8 @@ def test_announcement_fetch_runs_sunday_to_thursday_after_20_eastern() -> None:
         return True
 
     s.add_announcement_fetch(fetch)
+    s.add_announcement_fetch(fetch)  # rebuilding jobs at start must not double them
+    assert s.keys() == [FETCH_KEY]
     friday = datetime(2026, 11, 20, 12, 0, tzinfo=ET)
     assert s.next_runs(friday)[FETCH_KEY] == datetime(2026, 11, 22, 20, 5, tzinfo=ET)
     wednesday_late = datetime(2026, 11, 25, 21, 0, tzinfo=ET)
