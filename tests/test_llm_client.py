@@ -180,6 +180,13 @@ async def test_provider_without_response_format_is_detected_once(
     assert sent == [True, False, False] and llm.json_mode == "none"
 
 
+async def test_other_bad_requests_are_not_retried(llm: OpenAILLM, fake_llm: FakeLLM) -> None:
+    fake_llm.always("bad_request")
+    with pytest.raises(UpstreamError, match="refused the request: This model's maximum context"):
+        await llm.card(PAPER, "zh")
+    assert fake_llm.count == 1 and llm.json_mode == "json_object"
+
+
 async def test_concurrency_is_bounded(config: LLMConfig, fake_llm: FakeLLM) -> None:
     llm = OpenAILLM(replace(config, max_concurrency=3), "k")
     fake_llm.always("delay", delay=0.1)

@@ -117,16 +117,16 @@ class OpenAILLM:
 
     async def _complete(self, messages: list[prompts.Message], structured: bool) -> str:
         async with self._semaphore:
-            try:
-                return await self._request(messages, structured)
-            except openai.BadRequestError as exc:
-                if not (structured and self._json_mode != "none" and _about_format(exc)):
-                    self.usage.failures += 1
-                    raise UpstreamError(f"LLM refused the request: {_reason(exc)}") from None
-                log.warning("%s refuses response_format (%s); sending none from now on",
-                            self.model, _reason(exc))
-                self._json_mode = "none"
-                return await self._request(messages, structured)
+            while True:
+                try:
+                    return await self._request(messages, structured)
+                except openai.BadRequestError as exc:
+                    if not (structured and self._json_mode != "none" and _about_format(exc)):
+                        self.usage.failures += 1
+                        raise UpstreamError(f"LLM refused the request: {_reason(exc)}") from None
+                    log.warning("%s refuses response_format (%s); sending none from now on",
+                                self.model, _reason(exc))
+                    self._json_mode = "none"  # the loop ends: the next try sends no format
 
     async def _request(self, messages: list[prompts.Message], structured: bool) -> str:
         kwargs: dict[str, Any] = {}

@@ -43,6 +43,7 @@ BEHAVIOURS = (
     "server_error",  # 500 with OpenAI error body
     "delay",  # answer after `delay` seconds
     "no_response_format",  # 400 when response_format is sent (like many local servers)
+    "bad_request",  # 400 context length exceeded (not retryable)
 )
 
 
@@ -188,6 +189,9 @@ class FakeLLM:
         if kind == "no_response_format" and "response_format" in body:
             return _error(400, "response_format is not supported by this model",
                           "invalid_request_error", param="response_format")
+        if kind == "bad_request":
+            return _error(400, "This model's maximum context length is 8192 tokens",
+                          "context_length_exceeded", param="messages")
         if kind == "malformed_body":
             return web.Response(text='{"id": "x", "choices": [', content_type="application/json")
         if kind == "delay" or step.delay:
