@@ -398,7 +398,7 @@ class FakeDiscord:
         return _json(self._channel_obj(channel))
 
     async def _create_dm(self, request: web.Request) -> web.Response:
-        recipient = (await request.json())["recipient_id"]
+        recipient = str((await request.json())["recipient_id"])  # int or string snowflake
         channel_id = f"7{recipient[1:]}"  # a stable DM channel id per user
         self.channels.add(channel_id)
         return _json({"id": channel_id, "type": 1, "last_message_id": None,

@@ -1,0 +1,172 @@
+"""The Discord adapter: a discord.py client sharing paperbot's event loop.
+
+Slash interactions become IncomingCommands; Replies are rendered by DiscordRenderer.
+Slow commands are deferred at once (Discord drops interactions not acknowledged within
+3 s). `send()` is the outbox's Sender and maps discord.py errors to bot.errors.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import secrets
+from typing import Any
+
+import aiohttp
+import discord
+import yarl
+from discord import app_commands
+from discord.gateway import DiscordWebSocket
+from discord.http import Route
+
+from adapters.discord.render import DiscordRenderer
+from adapters.discord.slash import build_tree, chat_of, join_args
+from bot.commands.specs import CommandSpec
+from bot.config import DiscordConfig
+from bot.errors import MessageRejected, RateLimited, RecipientGone, UpstreamError, UserError
+from bot.models import ChatRef, IncomingCommand, Reply
+from bot.ports import CommandHandler, Completer
+
+log = logging.getLogger(__name__)
+
+
+def message_kwargs(payload: dict[str, Any]) -> dict[str, Any]:
+    """A rendered payload as discord.py send() arguments; mentions are never pinged."""
+    return {
+        "content": payload.get("content") or None,
+        "embeds": [discord.Embed.from_dict(e) for e in payload.get("embeds", [])],
+        "allowed_mentions": discord.AllowedMentions.none(),
+    }
+
+
+def apply_endpoints(config: DiscordConfig) -> None:
+    """Point discord.py at the configured API and gateway (a local stand-in in tests).
+
+    discord.py keeps both as class attributes, so this is process-wide.
+    """
+    Route.BASE = config.api_base.rstrip("/")
+    gateway = yarl.URL(config.gateway_url)
+    DiscordWebSocket.DEFAULT_GATEWAY = gateway if gateway.path else gateway.with_path("/")
+
+
+class DiscordAdapter:
+    def __init__(self, config: DiscordConfig, token: str, handle: CommandHandler,
+                 complete: Completer, *, renderer: DiscordRenderer | None = None,
+                 guild_ready_timeout: float = 2.0, ready_timeout: float = 60.0) -> None:
+        self._config = config
+        self._token = token
+        self._handle = handle
+        self._renderer = renderer or DiscordRenderer()
+        self._ready_timeout = ready_timeout
+        # Slash commands need no privileged intents; guilds lets us resolve channels.
+        self.client = discord.Client(intents=discord.Intents(guilds=True),
+                                     guild_ready_timeout=guild_ready_timeout)
+        self.tree = build_tree(self.client, self._on_command, complete)
+        self.tree.on_error = self._on_tree_error  # type: ignore[method-assign]
+        self.client.setup_hook = self._setup_hook  # type: ignore[method-assign]
+        self._task: asyncio.Task[None] | None = None
+
+    async def _setup_hook(self) -> None:
+        synced = await self.tree.sync()
+        log.info("synced %d slash commands", len(synced))
+
+    async def start(self) -> None:
+        """Log in, sync commands and connect; return once ready or raise why not."""
+        apply_endpoints(self._config)
+        self._task = asyncio.create_task(self.client.start(self._token), name="discord")
+        ready = asyncio.create_task(self.client.wait_until_ready())
+        done, _ = await asyncio.wait({self._task, ready}, timeout=self._ready_timeout,
+                                     return_when=asyncio.FIRST_COMPLETED)
+        if ready in done:
+            log.info("discord connected as %s", self.client.user)
+            return
+        ready.cancel()
+        if self._task in done:
+            exc = self._task.exception()
+            raise UpstreamError(f"Discord login failed: {exc}") from exc
+        await self.stop()
+        raise UpstreamError(f"Discord not ready after {self._ready_timeout:.0f} s")
+
+    async def stop(self) -> None:
+        await self.client.close()
+        if self._task is not None:
+            with contextlib.suppress(Exception, asyncio.CancelledError):
+                await self._task
+            self._task = None
+
+    # commands
+    async def _on_command(self, interaction: discord.Interaction, spec: CommandSpec,
+                          values: dict[str, Any]) -> None:
+        if spec.slow:
+            await interaction.response.defer(thinking=True)
+        chat = chat_of(interaction)
+        command = IncomingCommand(
+            name=spec.name, args=join_args(spec, values), chat=chat,
+            user_id=str(interaction.user.id),
+            user_is_admin=chat.is_private or interaction.permissions.manage_channels,
+            locale=str(interaction.locale),
+        )
+        reply = await self._handle(command)
+        await self._respond(interaction, reply)
+
+    async def _respond(self, interaction: discord.Interaction, reply: Reply) -> None:
+        payloads = self._renderer.reply(reply) or [{"content": "Done."}]
+        ephemeral = reply.is_error or reply.ephemeral
+        await self._answer(interaction, [message_kwargs(p) for p in payloads], ephemeral)
+
+    async def _answer(self, interaction: discord.Interaction,
+                      messages: list[dict[str, Any]], ephemeral: bool) -> None:
+        """First message answers the interaction; the rest are follow-ups."""
+        first, *rest = messages
+        if not interaction.response.is_done():
+            await interaction.response.send_message(**first, ephemeral=ephemeral)
+        elif ephemeral:
+            # The deferred "thinking" message is public: replace it with a private one.
+            await interaction.delete_original_response()
+            await interaction.followup.send(**first, ephemeral=True)
+        else:
+            await interaction.followup.send(**first)
+        for kwargs in rest:
+            await interaction.followup.send(**kwargs, ephemeral=ephemeral)
+
+    async def _on_tree_error(self, interaction: discord.Interaction,
+                             error: app_commands.AppCommandError) -> None:
+        original = getattr(error, "original", error)
+        if isinstance(original, UserError):
+            text = str(original)
+        else:
+            ref = secrets.token_hex(2)
+            name = interaction.command.name if interaction.command else "?"
+            log.error("/%s failed (ref %s)", name, ref, exc_info=original)
+            text = f"Something went wrong (ref {ref}). Please try again later."
+        try:
+            await self._answer(interaction, [{"content": text}], ephemeral=True)
+        except discord.HTTPException:
+            log.warning("could not report an error to the user", exc_info=True)
+
+    # outbox delivery
+    async def send(self, chat: ChatRef, payload: dict[str, Any]) -> str:
+        """Send one rendered payload to a channel, or to a user's DMs when private."""
+        try:
+            channel = await self._destination(chat)
+            message = await channel.send(**message_kwargs(payload))
+        except (discord.Forbidden, discord.NotFound) as exc:
+            raise RecipientGone(f"discord {chat.chat_id}: {exc.text or exc.status}") from exc
+        except discord.RateLimited as exc:
+            raise RateLimited(f"discord {chat.chat_id}: rate limited", exc.retry_after) from exc
+        except discord.HTTPException as exc:
+            if exc.status == 400:
+                raise MessageRejected(f"discord {chat.chat_id}: {exc.text}") from exc
+            raise UpstreamError(f"discord {chat.chat_id}: HTTP {exc.status} {exc.text}") from exc
+        except (TimeoutError, aiohttp.ClientError, OSError) as exc:
+            raise UpstreamError(f"discord {chat.chat_id}: {exc!r}") from exc
+        return str(message.id)
+
+    async def _destination(self, chat: ChatRef) -> discord.abc.Messageable:
+        if not chat.is_private:
+            return self.client.get_partial_messageable(int(chat.chat_id))
+        user = self.client.get_user(int(chat.chat_id))
+        if user is None:
+            user = await self.client.fetch_user(int(chat.chat_id))
+        return user.dm_channel or await user.create_dm()

@@ -1,0 +1,86 @@
+"""Slash commands built from the one command table (bot.commands.specs.COMMANDS).
+
+discord.py derives options from a callback's signature, so each command gets a generic
+callback whose `__signature__` lists the ArgSpecs: names, descriptions, required flags and
+autocomplete all come from the table and cannot drift from /help or Telegram's menu.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import discord
+from discord import app_commands
+
+from bot.commands.specs import COMMANDS, ArgSpec, CommandSpec
+from bot.models import ChatRef
+from bot.ports import Completer
+
+OnCommand = Callable[[discord.Interaction, CommandSpec, dict[str, Any]], Awaitable[None]]
+"""Called with the interaction, its spec and the option values by name."""
+
+MAX_CHOICES = 25  # Discord's limit on autocomplete suggestions
+MAX_CHOICE_LEN = 100
+
+
+def chat_of(interaction: discord.Interaction) -> ChatRef:
+    """Where the interaction happened. A DM is keyed by the user's id, as outbox DMs are,
+    so a subscription made in a DM is delivered by `send()` to the same person."""
+    if interaction.guild_id is None:
+        return ChatRef("discord", str(interaction.user.id), is_private=True)
+    return ChatRef("discord", str(interaction.channel_id), is_private=False)
+
+
+def join_args(spec: CommandSpec, values: dict[str, Any]) -> str:
+    """Options as one text line in ArgSpec order, so the core parses every platform alike."""
+    parts = [str(values[a.name]).strip() for a in spec.args if values.get(a.name) is not None]
+    return " ".join(p for p in parts if p)
+
+
+def slash_command(spec: CommandSpec, on_command: OnCommand,
+                  complete: Completer) -> app_commands.Command[Any, ..., None]:
+    async def callback(interaction: discord.Interaction, **values: Any) -> None:
+        await on_command(interaction, spec, values)
+
+    parameters = [inspect.Parameter("interaction", inspect.Parameter.POSITIONAL_OR_KEYWORD,
+                                    annotation=discord.Interaction)]
+    autocomplete: dict[str, Any] = {}
+    for arg in spec.args:
+        parameters.append(inspect.Parameter(
+            arg.name, inspect.Parameter.KEYWORD_ONLY,
+            annotation=str, default=inspect.Parameter.empty if arg.required else None,
+        ))
+        if arg.choices:
+            autocomplete[arg.name] = _autocompleter(arg, complete)
+    callback.__signature__ = inspect.Signature(parameters)  # type: ignore[attr-defined]
+    callback.__discord_app_commands_param_description__ = {  # type: ignore[attr-defined]
+        a.name: a.description[:100] for a in spec.args
+    }
+    if autocomplete:
+        callback.__discord_app_commands_param_autocomplete__ = autocomplete  # type: ignore[attr-defined]
+    return app_commands.Command(name=spec.name, description=spec.summary[:100],
+                                callback=callback)
+
+
+def _autocompleter(arg: ArgSpec, complete: Completer) -> Any:
+    kind = arg.choices or ""
+
+    async def suggest(interaction: discord.Interaction,
+                      current: str) -> list[app_commands.Choice[str]]:
+        values = complete(kind, current, chat_of(interaction))[:MAX_CHOICES]
+        return [app_commands.Choice(name=v[:MAX_CHOICE_LEN], value=v[:MAX_CHOICE_LEN])
+                for v in values]
+
+    return suggest
+
+
+def build_tree(client: discord.Client, on_command: OnCommand,
+               complete: Completer) -> app_commands.CommandTree[Any]:
+    """A tree holding every visible command of the table, ready for `tree.sync()`."""
+    tree: app_commands.CommandTree[Any] = app_commands.CommandTree(client)
+    for spec in COMMANDS:
+        if not spec.hidden:
+            tree.add_command(slash_command(spec, on_command, complete))
+    return tree
