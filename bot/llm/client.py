@@ -161,6 +161,8 @@ class OpenAILLM:
         if response.usage is not None:
             self.usage.prompt_tokens += response.usage.prompt_tokens or 0
             self.usage.completion_tokens += response.usage.completion_tokens or 0
+            log.debug("%s: %d prompt + %d completion tokens", self.model,
+                      response.usage.prompt_tokens, response.usage.completion_tokens)
         if not response.choices:
             return ""
         choice = response.choices[0]
