@@ -6,27 +6,21 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
-
-from storage.store import SqliteStore
 
 from bot.arxiv.source import ArxivClient
 from bot.commands.context import Core
 from bot.config import Config
 from bot.llm import make_llm
 from bot.ports import LLM
+from bot.scheduling import SystemClock
 from bot.services.cards import CardService
 from bot.services.digests import DigestService
 from bot.services.papers import PaperService
 from bot.services.translations import TranslationService
+from storage.store import SqliteStore
 
 log = logging.getLogger(__name__)
-
-
-class SystemClock:
-    def now(self) -> datetime:
-        return datetime.now(UTC)
 
 
 @dataclass

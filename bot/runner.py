@@ -108,7 +108,7 @@ class Service:
         store, now = self.parts.store, self.parts.core.clock.now()
         for dest in self._dests():
             last = store.last_digest_date(dest.chat)
-            last_run = datetime.combine(last, time(0), UTC) if last else None
+            last_run = datetime.combine(last, time.max, UTC) if last else None
             if missed_slot(dest.time, dest.timezone, last_run, now) is not None:
                 log.info("catching up the missed digest of %s", dest.chat.key)
                 await self.deliver(dest.chat.key)

@@ -100,7 +100,7 @@ async def test_summarize_returns_full_card_and_caches(bot: Harness) -> None:
         ("/translate " + "x" * 5000, "/translate takes up to 4,000"),
         ("/translate", "What should I translate?"),
         ("/settings time 25:00", "HH:MM"),
-        ("/settings timezone Shanghai", "Asia/Shanghai"),
+        ("/settings timezone Asia/Shangai", "Asia/Shanghai"),
         ("/subscribe cs.XYZ", "Unknown arXiv category"),
         ("/unsubscribe nothing", "Not subscribed to nothing"),
     ],

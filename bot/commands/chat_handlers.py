@@ -59,6 +59,12 @@ async def unsubscribe(core: Core, cmd: IncomingCommand) -> Reply:
         )
     current = core.store.subscriptions(cmd.chat)
     match = next((s for s in current if s.topic.name.casefold() == name.casefold()), None)
+    if match is None:  # they may have typed the spec again, in another order
+        try:
+            typed = parse_topic_spec(name, core.config.topics, core.config.bot.default_categories)
+        except UserError:
+            typed = None
+        match = next((s for s in current if typed and s.topic.name == typed.name), None)
     if match is None:
         names = ", ".join(s.topic.name for s in current) or "none"
         raise UserError(f"Not subscribed to {name[:60]}.", f"Your subscriptions: {names}.")
@@ -141,8 +147,9 @@ async def digest(core: Core, cmd: IncomingCommand) -> Reply:
 
 
 def _describe(topic: Topic) -> str:
-    if topic.keywords:
-        return f"{topic.name} ({', '.join(topic.categories)}: {', '.join(topic.keywords)})"
+    """A configured topic's name says little, so show its categories; a spec name says all."""
+    if topic.name in topic.categories or ":" in topic.name:
+        return topic.name
     return f"{topic.name} ({', '.join(topic.categories)})"
 
 

@@ -8,7 +8,7 @@ from bot.commands.cost_guard import charge_llm_call
 from bot.commands.parsing import language_arg, split_trailing_language, split_words, usage_error
 from bot.commands.specs import BY_NAME, COMMANDS
 from bot.errors import UserError
-from bot.languages import language_name
+from bot.languages import is_language, language_name, normalize_language
 from bot.models import IncomingCommand, Paper, Reply
 
 WELCOME = (
@@ -62,8 +62,8 @@ async def summarize(core: Core, cmd: IncomingCommand) -> Reply:
 
 async def translate(core: Core, cmd: IncomingCommand) -> Reply:
     text, language = split_trailing_language(cmd.args)
-    if not text and language and cmd.replied_text is None:
-        text, language = cmd.args.strip(), None  # "/translate en": translate the word
+    if cmd.replied_text and language is None and is_language(text):
+        text, language = "", normalize_language(text)  # "/translate ja" as a reply
     if not text and cmd.replied_text:
         text = cmd.replied_text
     language = language or _chat_language(core, cmd)
