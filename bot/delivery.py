@@ -1,0 +1,280 @@
+"""Delivery: digests become outbox rows first; a dispatcher then sends what is due.
+
+Payload contract with the adapters' renderers: a payload is the platform's own dict, plus an
+optional "plain" key holding a plain-text version. When the platform rejects the markup
+(MessageRejected) the dispatcher retries once with `{**payload, "text": payload["plain"],
+"parse_mode": None}` (the "plain" key removed); a Sender must accept that shape.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+from collections.abc import Mapping, Sequence
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from bot.errors import ChatMoved, MessageRejected, RateLimited, RecipientGone, UpstreamError
+from bot.models import ChatRef, OutgoingMessage
+from bot.ports import ClaimedMessage, Clock, Sender, Store
+
+log = logging.getLogger(__name__)
+
+UNSENT = ("pending", "claimed", "retry")
+
+
+def enqueue_digest(
+    store: Store,
+    chat: ChatRef,
+    digest_key: str,
+    payloads: Sequence[dict[str, Any]],
+    paper_ids_per_payload: Sequence[Sequence[str]] | None,
+    now: datetime,
+    *,
+    day: date | None = None,
+) -> int:
+    """Persist one digest for one chat as ordered outbox rows; returns rows newly added.
+
+    Dedupe keys are `chat|digest|seq`, so enqueueing the same digest again (a restart, a
+    catch-up run) adds nothing. `day` is the chat's local date of the digest (default: UTC).
+    """
+    ids = paper_ids_per_payload or [() for _ in payloads]
+    if len(ids) != len(payloads):
+        raise ValueError(f"{len(payloads)} payloads but {len(ids)} paper id lists")
+    messages = [
+        OutgoingMessage(
+            dedupe_key=f"{chat.key}|{digest_key}|{seq}",
+            chat=chat,
+            payload=payload,
+            digest_key=digest_key,
+            seq=seq,
+            paper_ids=tuple(paper_ids),
+        )
+        for seq, (payload, paper_ids) in enumerate(zip(payloads, ids, strict=True))
+    ]
+    added = store.enqueue(messages, now)
+    # After the rows: a crash in between re-enqueues (a no-op) rather than skipping the day.
+    store.record_digest(chat, digest_key, day or now.date(), now)
+    return added
+
+
+def plain_variant(payload: dict[str, Any]) -> dict[str, Any] | None:
+    plain = payload.get("plain")
+    if not isinstance(plain, str) or not plain:
+        return None
+    rest = {k: v for k, v in payload.items() if k != "plain"}
+    return {**rest, "text": plain, "parse_mode": None}
+
+
+def _reason(exc: BaseException) -> str:
+    return str(exc) or type(exc).__name__
+
+
+class Dispatcher:
+    """Sends due outbox rows: chats concurrently, each chat's rows strictly in order."""
+
+    def __init__(
+        self,
+        store: Store,
+        senders: Mapping[str, Sender],
+        clock: Clock,
+        *,
+        lease_seconds: float = 60,
+        batch: int = 50,
+        max_attempts: int = 8,
+        poll_interval: float = 0.5,
+        backoff_base: float = 2.0,
+        backoff_max: float = 900.0,
+        max_deferrals: int = 50,
+    ) -> None:
+        self._store = store
+        self._senders = dict(senders)
+        self._clock = clock
+        self._lease = lease_seconds
+        self._batch = batch
+        self._max_attempts = max_attempts
+        self._poll = poll_interval
+        self._backoff_base = backoff_base
+        self._backoff_max = backoff_max
+        self._max_deferrals = max_deferrals
+        # A send that outlives its lease could be claimed again elsewhere: stop it first.
+        self._send_timeout = lease_seconds / 2
+        self._wake = asyncio.Event()
+        self.sent = 0  # messages sent since start, for the CLI's summary line
+
+    @property
+    def platforms(self) -> list[str]:
+        return list(self._senders)
+
+    def notify(self) -> None:
+        """Wake `run_forever` now (call after enqueueing) instead of at the next poll."""
+        self._wake.set()
+
+    async def run_once(self) -> int:
+        """Claim and handle what is due now; returns how many rows were handled."""
+        claimed = self._store.claim_due(
+            self._clock.now(), self._lease, self._batch, self.platforms
+        )
+        if claimed:
+            await asyncio.gather(*(self._deliver(c) for c in claimed))
+        return len(claimed)
+
+    async def run_forever(self, stop: asyncio.Event) -> None:
+        log.info("dispatcher started for %s", ", ".join(self.platforms) or "no platforms")
+        while not stop.is_set():
+            try:
+                handled = await self.run_once()
+            except Exception:
+                log.exception("dispatcher pass failed; trying again in %.1fs", self._poll)
+                handled = 0
+            if not handled:
+                await self._idle(stop)
+
+    async def _idle(self, stop: asyncio.Event) -> None:
+        self._wake.clear()
+        waiters = [asyncio.ensure_future(stop.wait()), asyncio.ensure_future(self._wake.wait())]
+        try:
+            await asyncio.wait(waiters, timeout=self._poll, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for waiter in waiters:
+                waiter.cancel()
+
+    async def drain(self, timeout: float) -> int:  # noqa: ASYNC109 (a retry horizon)
+        """Send everything due, waiting for retries that fall within `timeout` seconds.
+
+        For `paperbot digest --post`. Returns how many messages were sent; what is left is
+        `store.pending_count()`.
+        """
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        sent_before = self.sent
+        while loop.time() < deadline:
+            if await self.run_once():
+                continue
+            due = self._store.next_due_at(self.platforms)
+            if due is None:
+                break
+            wait = (due - self._clock.now()).total_seconds()
+            if wait > deadline - loop.time():
+                break
+            await asyncio.sleep(min(max(wait, 0.005), self._poll))
+        left = self._store.pending_count(self.platforms)
+        if left:
+            log.warning("%d messages still queued after %.0fs; they go out on the next run",
+                        left, timeout)
+        return self.sent - sent_before
+
+    async def _deliver(self, claimed: ClaimedMessage) -> None:
+        message = claimed.message
+        gone = self._store.chat_gone(message.chat)
+        if gone is not None:
+            self._dead(claimed, f"{message.chat.key} is gone: {gone}")
+            return
+        try:
+            message_id = await self._attempt(message.chat, message.payload)
+        except Exception as exc:
+            self._failed(claimed, exc)
+            return
+        # Mark at once: between the platform's answer and this line a crash means a resend.
+        self._store.mark_sent(claimed.row_id, message_id, self._clock.now())
+        self.sent += 1
+        self._finished(claimed)
+
+    async def _attempt(self, chat: ChatRef, payload: dict[str, Any]) -> str:
+        try:
+            return await self._send(chat, payload)
+        except MessageRejected as exc:
+            plain = plain_variant(payload)
+            if plain is None:
+                raise
+            log.warning("%s rejected a message (%s); sending it as plain text", chat.key, exc)
+            try:
+                return await self._send(chat, plain)
+            except MessageRejected as again:
+                raise MessageRejected(f"{exc}; as plain text: {again}") from again
+
+    async def _send(self, chat: ChatRef, payload: dict[str, Any]) -> str:
+        sender = self._senders[chat.platform]
+        try:
+            return await asyncio.wait_for(sender.send(chat, payload), self._send_timeout)
+        except TimeoutError:
+            raise UpstreamError(
+                f"sending to {chat.key} took longer than {self._send_timeout:.0f}s"
+            ) from None
+
+    def _failed(self, claimed: ClaimedMessage, exc: Exception) -> None:
+        chat, now = claimed.message.chat, self._clock.now()
+        if isinstance(exc, RateLimited):
+            if claimed.deferrals >= self._max_deferrals:
+                self._dead(claimed, f"rate limited {claimed.deferrals + 1} times: {_reason(exc)}")
+                return
+            retry_at = now + timedelta(seconds=max(exc.retry_after, 0))
+            log.info("%s rate limited; retrying in %.1fs", chat.key, exc.retry_after)
+            self._store.mark_retry(claimed.row_id, retry_at, _reason(exc), count_attempt=False)
+        elif isinstance(exc, RecipientGone):
+            self._gone(claimed, _reason(exc))
+        elif isinstance(exc, ChatMoved) and exc.new_chat_id != chat.chat_id:
+            self._moved(claimed, ChatRef(chat.platform, exc.new_chat_id, chat.is_private))
+        elif isinstance(exc, MessageRejected):
+            self._dead(claimed, f"rejected by {chat.platform}: {_reason(exc)}")
+        else:
+            if not isinstance(exc, UpstreamError):
+                log.error("bug while sending %s", claimed.message.dedupe_key, exc_info=exc)
+            if claimed.attempts >= self._max_attempts:
+                self._dead(claimed, f"gave up after {claimed.attempts} attempts: {_reason(exc)}")
+                return
+            delay = self.backoff(claimed.attempts)
+            log.warning("sending %s to %s failed (%s); retry %d/%d in %.1fs",
+                        claimed.message.dedupe_key, chat.key, _reason(exc), claimed.attempts,
+                        self._max_attempts, delay)
+            self._store.mark_retry(claimed.row_id, now + timedelta(seconds=delay), _reason(exc))
+
+    def backoff(self, attempts: int) -> float:
+        """Exponential with jitter (so chats that failed together do not retry together)."""
+        delay = min(self._backoff_max, self._backoff_base * 2 ** max(attempts - 1, 0))
+        return delay * random.uniform(0.75, 1.0)
+
+    def _gone(self, claimed: ClaimedMessage, reason: str) -> None:
+        chat, now = claimed.message.chat, self._clock.now()
+        if self._store.mark_chat_gone(chat, reason, now):
+            log.warning("%s can no longer receive messages (%s): paused", chat.key, reason)
+        dropped = self._store.drop_unsent(chat, f"{chat.key} is gone: {reason}", now)
+        if dropped:
+            log.warning("dropped %d queued messages for %s (%s): %s",
+                        len(dropped), chat.key, reason, ", ".join(dropped))
+        self._finished(claimed)
+
+    def _moved(self, claimed: ClaimedMessage, new: ChatRef) -> None:
+        old = claimed.message.chat
+        if claimed.deferrals >= self._max_deferrals:
+            self._dead(claimed, f"{old.key} keeps moving (last to {new.key})")
+            return
+        log.warning("%s moved to %s: moving its settings, subscriptions and queue", old.key,
+                    new.key)
+        self._store.move_chat(old, new)
+        self._store.mark_retry(
+            claimed.row_id, self._clock.now(), f"chat moved to {new.key}", count_attempt=False
+        )
+
+    def _dead(self, claimed: ClaimedMessage, reason: str) -> None:
+        message = claimed.message
+        log.error("giving up on %s to %s: %s", message.dedupe_key, message.chat.key, reason)
+        self._store.mark_dead(claimed.row_id, reason, self._clock.now())
+        self._finished(claimed)
+
+    def _finished(self, claimed: ClaimedMessage) -> None:
+        """One readable line when the last row of a digest is settled."""
+        message = claimed.message
+        if not message.digest_key:
+            return
+        counts = self._store.digest_counts(message.chat, message.digest_key)
+        if any(counts.get(status) for status in UNSENT):
+            return
+        sent, total = counts.get("sent", 0), sum(counts.values())
+        if sent == total:
+            log.info("delivered digest %s to %s (%d messages)", message.digest_key,
+                     message.chat.key, total)
+        else:
+            log.warning("digest %s to %s: %d of %d messages delivered, %d failed",
+                        message.digest_key, message.chat.key, sent, total, total - sent)
