@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
 from datetime import date
@@ -28,19 +29,27 @@ def _documented_counts() -> dict[str, int]:
     return {name: int(n) for name, n in rows}
 
 
-def _api(name: str) -> ApiFeed:
-    path = next(p for p in _files(API_DIRS) if p.name.startswith(name))
+@functools.cache
+def _parsed_api(path: Path) -> ApiFeed:
     return parse_api_feed(path.read_bytes())
 
 
-def _listing(name: str) -> ListingFeed:
-    path = next(p for p in _files(LISTING_DIRS) if p.name.startswith(name))
+@functools.cache
+def _parsed_listing(path: Path) -> ListingFeed:
     return parse_listing(path.read_bytes())
+
+
+def _api(name: str) -> ApiFeed:
+    return _parsed_api(next(p for p in _files(API_DIRS) if p.name.startswith(name)))
+
+
+def _listing(name: str) -> ListingFeed:
+    return _parsed_listing(next(p for p in _files(LISTING_DIRS) if p.name.startswith(name)))
 
 
 @pytest.fixture(scope="module")
 def all_api_papers() -> list[Paper]:
-    return [p for f in _files(API_DIRS) for p in parse_api_feed(f.read_bytes()).papers]
+    return [p for f in _files(API_DIRS) for p in _parsed_api(f).papers]
 
 
 def test_every_sample_is_documented_and_counts_match() -> None:
@@ -48,15 +57,15 @@ def test_every_sample_is_documented_and_counts_match() -> None:
     files = _files(API_DIRS) + _files(LISTING_DIRS)
     assert len(files) == 50 and {f.name for f in files} == set(counts)
     for path in _files(API_DIRS):
-        envelope, feed = api_envelope(path.read_bytes()), parse_api_feed(path.read_bytes())
+        envelope, feed = api_envelope(path.read_bytes()), _parsed_api(path)
         assert envelope.entries == counts[path.name], path.name
         assert len(feed.papers) == envelope.entries - (1 if feed.error else 0), path.name
     for path in _files(LISTING_DIRS):
-        assert len(parse_listing(path.read_bytes()).papers) == counts[path.name], path.name
+        assert len(_parsed_listing(path).papers) == counts[path.name], path.name
 
 
 def test_totals_over_all_api_samples(all_api_papers: list[Paper]) -> None:
-    feeds = [parse_api_feed(f.read_bytes()) for f in _files(API_DIRS)]
+    feeds = [_parsed_api(f) for f in _files(API_DIRS)]
     entries = sum(api_envelope(f.read_bytes()).entries for f in _files(API_DIRS))
     assert entries == 2434
     assert sum(1 for f in feeds if f.error) == 2
@@ -67,7 +76,7 @@ def test_totals_over_all_api_samples(all_api_papers: list[Paper]) -> None:
 
 
 def test_listing_totals() -> None:
-    total = sum(len(parse_listing(f.read_bytes()).papers) for f in _files(LISTING_DIRS))
+    total = sum(len(_parsed_listing(f).papers) for f in _files(LISTING_DIRS))
     assert total == 1504 + 4 + 3 + 3
 
 
