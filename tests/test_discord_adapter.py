@@ -5,7 +5,10 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+import time
 from collections.abc import AsyncIterator, Iterator
+from dataclasses import replace
+from datetime import UTC, date, datetime
 
 import discord
 import pytest
@@ -13,10 +16,11 @@ from discord.gateway import DiscordWebSocket
 from discord.http import Route
 
 from adapters.discord.adapter import DiscordAdapter
+from adapters.discord.render import DiscordRenderer
 from bot.commands.specs import COMMANDS
 from bot.config import DiscordConfig
-from bot.errors import MessageRejected, RecipientGone, UpstreamError
-from bot.models import CardText, ChatRef, IncomingCommand, Paper, PaperCard, Reply
+from bot.errors import ConfigError, MessageRejected, RateLimited, RecipientGone, UpstreamError
+from bot.models import CardText, ChatRef, Digest, IncomingCommand, Paper, PaperCard, Reply
 from tests.fakes.fake_discord import CHANNEL_ID, EPHEMERAL, MANAGE_CHANNELS, USER_ID, FakeDiscord
 
 PAPER = Paper("1706.03762", 7, "Attention Is All You Need", ("Ashish Vaswani",),
@@ -184,6 +188,37 @@ async def test_send_survives_429s_without_duplicates(
     assert [m["content"] for m in fake.messages[CHANNEL_ID]] == ["digest"]
 
 
+async def test_a_long_rate_limit_is_handed_back_to_the_outbox(
+    fake: FakeDiscord, core_adapter: tuple[Core, DiscordAdapter]
+) -> None:
+    _, adapter = core_adapter
+    fake.fail("POST", f"/channels/{CHANNEL_ID}/messages", 429, retry_after=120)
+    payload = {"content": "digest", "embeds": [], "allowed_mentions": {"parse": []}}
+    started = time.monotonic()
+    with pytest.raises(RateLimited) as limited:
+        await adapter.send(ChatRef("discord", CHANNEL_ID, False), payload)
+    assert limited.value.retry_after == 120 and time.monotonic() - started < 5
+    assert CHANNEL_ID not in fake.messages
+
+
+async def test_digest_command_sends_every_card_over_several_followups(
+    fake: FakeDiscord, core_adapter: tuple[Core, DiscordAdapter]
+) -> None:
+    core, _ = core_adapter
+    cards = tuple(PaperCard(replace(PAPER, id=f"2511.{i:05d}", title=f"Paper {i}"), CARD.text)
+                  for i in range(30))
+    digest = Digest("nlp", date(2026, 11, 20), "zh", cards, datetime(2026, 11, 21, tzinfo=UTC))
+    core.replies["digest"] = Reply(digests=(digest,))
+    expected = DiscordRenderer().reply(core.replies["digest"])
+    assert len(expected) >= 3
+    inv = fake.invoke("digest")
+    assert (await inv.callback())["type"] == 5
+    followups = await inv.followup(len(expected))
+    titles = [e["title"] for f in followups for e in f["embeds"]]
+    assert titles == [f"Paper {i}" for i in range(30)]
+    assert "**nlp**" in followups[0]["content"]
+
+
 async def test_send_maps_failures_to_bot_errors(
     fake: FakeDiscord, core_adapter: tuple[Core, DiscordAdapter]
 ) -> None:
@@ -226,6 +261,6 @@ async def test_start_fails_clearly_on_a_bad_token(
     core = Core(fake)
     config = DiscordConfig(api_base=fake.api_base, gateway_url=fake.gateway_url)
     adapter = DiscordAdapter(config, "wrong-token", core.handle, core.complete)
-    with pytest.raises(UpstreamError, match="login failed"):
+    with pytest.raises(ConfigError, match="DISCORD_BOT_TOKEN"):
         await adapter.start()
     await adapter.stop()

@@ -24,11 +24,20 @@ from adapters.discord.render import DiscordRenderer
 from adapters.discord.slash import build_tree, chat_of, join_args
 from bot.commands.specs import CommandSpec
 from bot.config import DiscordConfig
-from bot.errors import MessageRejected, RateLimited, RecipientGone, UpstreamError, UserError
+from bot.errors import (
+    ConfigError,
+    MessageRejected,
+    RateLimited,
+    RecipientGone,
+    UpstreamError,
+    UserError,
+)
 from bot.models import ChatRef, IncomingCommand, Reply
 from bot.ports import CommandHandler, Completer
 
 log = logging.getLogger(__name__)
+
+MAX_RATELIMIT_WAIT = 30.0  # seconds; discord.py's minimum for max_ratelimit_timeout
 
 
 def message_kwargs(payload: dict[str, Any]) -> dict[str, Any]:
@@ -60,8 +69,11 @@ class DiscordAdapter:
         self._renderer = renderer or DiscordRenderer()
         self._ready_timeout = ready_timeout
         # Slash commands need no privileged intents; guilds lets us resolve channels.
+        # Short 429 waits are retried inside discord.py; a long one raises RateLimited so
+        # the outbox reschedules instead of holding a delivery for minutes.
         self.client = discord.Client(intents=discord.Intents(guilds=True),
-                                     guild_ready_timeout=guild_ready_timeout)
+                                     guild_ready_timeout=guild_ready_timeout,
+                                     max_ratelimit_timeout=MAX_RATELIMIT_WAIT)
         self.tree = build_tree(self.client, self._on_command, complete)
         self.tree.on_error = self._on_tree_error  # type: ignore[method-assign]
         self.client.setup_hook = self._setup_hook  # type: ignore[method-assign]
@@ -84,6 +96,10 @@ class DiscordAdapter:
         ready.cancel()
         if self._task in done:
             exc = self._task.exception()
+            if isinstance(exc, discord.LoginFailure):
+                raise ConfigError(
+                    f"Discord rejected the bot token in ${self._config.token_env}"
+                ) from exc
             raise UpstreamError(f"Discord login failed: {exc}") from exc
         await self.stop()
         raise UpstreamError(f"Discord not ready after {self._ready_timeout:.0f} s")
