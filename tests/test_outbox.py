@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 import textwrap
+import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -185,3 +186,32 @@ def test_a_killed_process_leaves_a_row_that_is_sent_exactly_once_more(tmp_path: 
     assert store.digest_counts(A, "d") == {"sent": 2}
     assert store.db.execute("SELECT count(*) FROM deliveries").fetchone()[0] == 2
     store.close()
+
+
+def test_concurrent_claimers_in_threads_split_the_work(tmp_path: Path) -> None:
+    """Two processes' worth of claimers (one connection per thread) race on one file."""
+    path = str(tmp_path / "race.db")
+    setup = SqliteStore.open(path)
+    chats = [ChatRef("telegram", str(i)) for i in range(300)]
+    setup.enqueue([m for c in chats for m in msgs(c, "d", 1)], NOW)
+    setup.close()
+    claimed: list[int] = []
+    errors: list[BaseException] = []
+
+    def claimer() -> None:
+        store = SqliteStore.open(path)
+        try:
+            while batch := store.claim_due(NOW, 60, 3):
+                claimed.extend(c.row_id for c in batch)
+        except BaseException as exc:  # surfaced below: "database is locked" would land here
+            errors.append(exc)
+        finally:
+            store.close()
+
+    threads = [threading.Thread(target=claimer) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert errors == []
+    assert len(claimed) == 300 and len(set(claimed)) == 300
