@@ -90,6 +90,7 @@ async def test_start_syncs_the_command_table_with_minimal_intents(
     assert fake.identify is not None
     assert fake.identify["intents"] == discord.Intents(guilds=True).value
     assert not discord.Intents._from_value(fake.identify["intents"]).message_content
+    assert fake.identify["token"] == "fake-token" and fake.heartbeats >= 1
 
 
 async def test_slow_command_is_deferred_then_followed_up_with_the_card(
