@@ -8,9 +8,17 @@ from collections import Counter
 from datetime import date
 from pathlib import Path
 
+import arxiv
 import pytest
 
-from bot.arxiv.feeds import ApiFeed, ListingFeed, api_envelope, parse_api_feed, parse_listing
+from bot.arxiv.feeds import (
+    ApiFeed,
+    ListingFeed,
+    api_envelope,
+    papers_from_results,
+    parse_api_feed,
+    parse_listing,
+)
 from bot.models import Paper
 
 SAMPLES = Path(__file__).resolve().parent.parent.parent / "shared" / "arxiv-samples"
@@ -206,3 +214,12 @@ def test_rss_error_feed_and_empty_listing() -> None:
 
 def test_malformed_listing_is_an_error() -> None:
     assert parse_listing(b"<html><body>502 Bad Gateway").error is not None
+
+
+def test_an_entry_without_a_usable_id_is_skipped_not_fatal() -> None:
+    good = arxiv.Result(
+        entry_id="http://arxiv.org/abs/2501.00001v2", title="T", categories=["cs.CL"]
+    )
+    bad = arxiv.Result(entry_id="http://arxiv.org/abs/garbage", title="X")
+    [paper] = papers_from_results([bad, good])
+    assert (paper.id, paper.version, paper.primary_category) == ("2501.00001", 2, "cs.CL")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import math
 import time
 from collections.abc import AsyncIterator, Iterator
@@ -227,3 +228,29 @@ def test_window_query_expands_bare_archives() -> None:
 
 def test_samples_exist() -> None:
     assert Path(SAMPLES, "SOURCES.md").is_file()
+
+
+async def test_concurrent_callers_share_one_pace(fake: FakeArxiv, client: ArxivClient) -> None:
+    fake.set_listing(_as_listed(_sample_papers("kuhnhomeuk")[:4]))
+    await asyncio.gather(
+        client.listing(["cs.AI"]),
+        client.papers([ArxivId("1707.08567")]),
+        client.papers_in_window(["cs.CL"], datetime(2026, 1, 1, tzinfo=UTC),
+                                datetime(2026, 1, 2, tzinfo=UTC)),
+    )
+    assert client.requests_made == len(fake.requests) == 1 + 2 + 1 + 1
+    assert min(client.pacer.gaps()) >= INTERVAL
+    assert min(fake.gaps()) >= INTERVAL * 0.8
+
+
+async def test_listing_newer_than_the_api_keeps_the_listed_version(
+    fake: FakeArxiv, client: ArxivClient
+) -> None:
+    [paper] = _sample_papers("arxivpy__id_1707.08567")
+    listed = replace(paper, version=2, title="Revised title", comment=None,
+                     announce_type="replace-cross", announced=date(2026, 9, 24))
+    fake.set_listing([listed])
+    [merged] = (await client.listing(["cs.IT"])).papers
+    assert (merged.version, merged.title, merged.announce_type) == (2, "Revised title",
+                                                                    "replace-cross")
+    assert merged.primary_category == "cs.IT" and merged.published == paper.published

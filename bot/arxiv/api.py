@@ -18,7 +18,7 @@ import arxiv
 import requests
 from requests.adapters import HTTPAdapter
 
-from bot.arxiv.feeds import api_envelope, paper_from_result
+from bot.arxiv.feeds import api_envelope, papers_from_results
 from bot.arxiv.pacing import ArxivRejected, RequestPacer, TransientArxivError
 from bot.models import Paper
 
@@ -89,7 +89,7 @@ class ArxivApi:
     def by_ids(self, ids: list[str]) -> list[Paper]:
         """One `id_list` request; ids arXiv does not know are simply absent."""
         search = arxiv.Search(id_list=ids, max_results=len(ids))
-        return [paper_from_result(r) for r in self._client.results(search)]
+        return list(papers_from_results(self._client.results(search)))
 
     def page(self, query: str, start: int) -> list[Paper]:
         """Up to `page_size` results of a query from `start`, oldest submission first."""
@@ -99,7 +99,7 @@ class ArxivApi:
             sort_by=arxiv.SortCriterion.SubmittedDate,
             sort_order=arxiv.SortOrder.Ascending,
         )
-        return [paper_from_result(r) for r in self._client.results(search, offset=start)]
+        return list(papers_from_results(self._client.results(search, offset=start)))
 
     def close(self) -> None:
         self._client._session.close()

@@ -10,7 +10,9 @@ Listings (RSS 2.0, the Atom listing, the old RSS 1.0/RDF) go through feedparser.
 from __future__ import annotations
 
 import html
+import logging
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from email.utils import parsedate_to_datetime
@@ -24,6 +26,7 @@ from lxml import etree
 from bot.arxiv.ids import base_id_from_url, find_arxiv_id
 from bot.models import AnnounceType, Paper
 
+log = logging.getLogger(__name__)
 _ATOM = "{http://www.w3.org/2005/Atom}"
 _OPENSEARCH = "{http://a9.com/-/spec/opensearch/1.1/}"
 _ANNOUNCE_TYPES: tuple[str, ...] = get_args(AnnounceType)
@@ -129,7 +132,7 @@ def parse_api_feed(data: bytes | str) -> ApiFeed:
         root = _xml(raw)
         if root is not None and root.tag == "articles":
             raw = _atomise(root)
-        papers = tuple(paper_from_result(r) for r in arxiv_feed.parse(raw).results)
+        papers = papers_from_results(arxiv_feed.parse(raw).results)
     return ApiFeed(
         papers=papers,
         total_results=envelope.total_results,
@@ -137,6 +140,17 @@ def parse_api_feed(data: bytes | str) -> ApiFeed:
         items_per_page=envelope.items_per_page,
         error=envelope.error,
     )
+
+
+def papers_from_results(results: Iterable[arxiv.Result]) -> tuple[Paper, ...]:
+    """Convert a page; an entry without a usable id is logged and skipped, not fatal."""
+    papers = []
+    for result in results:
+        try:
+            papers.append(paper_from_result(result))
+        except ValueError as exc:
+            log.warning("skipping arXiv entry: %s", exc)
+    return tuple(papers)
 
 
 def paper_from_result(result: arxiv.Result) -> Paper:
