@@ -53,29 +53,30 @@ def _platform_filter(platforms: Sequence[str] | None, params: dict) -> str:
 
 
 def enqueue(db: Database, messages: Sequence[OutgoingMessage], now: datetime) -> int:
-    added = 0
+    batch = [
+        (
+            m.dedupe_key,
+            m.chat.key,
+            m.chat.platform,
+            m.chat.chat_id,
+            int(m.chat.is_private),
+            dumps(m.payload),
+            m.digest_key,
+            m.seq,
+            dumps(list(m.paper_ids)),
+            iso(now),
+            iso(now),
+        )
+        for m in messages
+    ]
     with transaction(db):
-        for m in messages:
-            cursor = db.execute(
-                "INSERT OR IGNORE INTO outbox (dedupe_key, chat_key, platform, chat_id,"
-                " is_private, payload, digest_key, seq, paper_ids, status, next_attempt_at,"
-                " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?)",
-                [
-                    m.dedupe_key,
-                    m.chat.key,
-                    m.chat.platform,
-                    m.chat.chat_id,
-                    int(m.chat.is_private),
-                    dumps(m.payload),
-                    m.digest_key,
-                    m.seq,
-                    dumps(list(m.paper_ids)),
-                    iso(now),
-                    iso(now),
-                ],
-            )
-            added += cursor.rowcount
-    return added
+        cursor = db.conn.executemany(
+            "INSERT OR IGNORE INTO outbox (dedupe_key, chat_key, platform, chat_id,"
+            " is_private, payload, digest_key, seq, paper_ids, status, next_attempt_at,"
+            " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?)",
+            batch,
+        )
+        return max(cursor.rowcount, 0)  # rows really inserted: duplicates count nothing
 
 
 def _message(row: dict) -> OutgoingMessage:
@@ -99,20 +100,21 @@ def claim_due(
     params: dict = {"now": iso(now), "limit": limit}
     sql = _HEADS.format(platforms=_platform_filter(platforms, params))
     lease_until = iso(now + timedelta(seconds=lease_seconds))
-    claimed: list[ClaimedMessage] = []
     with transaction(db):
-        for (row_id,) in db.execute(sql, params).fetchall():
-            db.execute(
-                "UPDATE outbox SET status = 'claimed', lease_until = ?, attempts = attempts + 1"
-                " WHERE id = ?",
-                [lease_until, row_id],
-            )
-            row = one(db, "SELECT * FROM outbox WHERE id = ?", [row_id])
-            assert row is not None
-            claimed.append(
-                ClaimedMessage(row_id, _message(row), row["attempts"], deferrals=row["deferrals"])
-            )
-    return claimed
+        ids = [row_id for (row_id,) in db.execute(sql, params).fetchall()]
+        if not ids:
+            return []
+        marks = ", ".join("?" for _ in ids)
+        db.execute(
+            "UPDATE outbox SET status = 'claimed', lease_until = ?, attempts = attempts + 1"
+            f" WHERE id IN ({marks})",
+            [lease_until, *ids],
+        )
+        found = {r["id"]: r for r in rows(db, f"SELECT * FROM outbox WHERE id IN ({marks})", ids)}
+    return [
+        ClaimedMessage(i, _message(found[i]), found[i]["attempts"], found[i]["deferrals"])
+        for i in ids
+    ]
 
 
 def mark_sent(db: Database, row_id: int, platform_message_id: str, now: datetime) -> None:

@@ -81,19 +81,33 @@ def get_paper(db: Database, base_id: str) -> Paper | None:
     return None if row is None else _paper(row)
 
 
+def _existing(db: Database, ids: Sequence[str]) -> dict[str, Paper]:
+    found: dict[str, Paper] = {}
+    for start in range(0, len(ids), 500):  # stay under SQLite's bound-parameter limit
+        chunk = list(ids[start : start + 500])
+        marks = ", ".join("?" for _ in chunk)
+        for row in rows(db, f"SELECT * FROM papers WHERE id IN ({marks})", chunk):
+            found[row["id"]] = _paper(row)
+    return found
+
+
 def upsert_papers(db: Database, papers: Sequence[Paper], now: datetime) -> None:
+    """One transaction for the batch (a daily listing is up to 2000 papers)."""
+    if not papers:
+        return
+    known = _existing(db, list({p.id for p in papers}))
+    for paper in papers:
+        known[paper.id] = _merge(known.get(paper.id), paper)
+    batch = [_row(known[pid], now) for pid in dict.fromkeys(p.id for p in papers)]
+    columns = ", ".join(batch[0])
+    marks = ", ".join(f":{k}" for k in batch[0])
+    updates = ", ".join(f"{k} = excluded.{k}" for k in batch[0] if k != "id")
     with transaction(db):
-        for paper in papers:
-            merged = _merge(get_paper(db, paper.id), paper)
-            row = _row(merged, now)
-            columns = ", ".join(row)
-            marks = ", ".join(f":{k}" for k in row)
-            updates = ", ".join(f"{k} = excluded.{k}" for k in row if k != "id")
-            db.execute(
-                f"INSERT INTO papers ({columns}) VALUES ({marks})"
-                f" ON CONFLICT (id) DO UPDATE SET {updates}",
-                row,
-            )
+        db.conn.executemany(
+            f"INSERT INTO papers ({columns}) VALUES ({marks})"
+            f" ON CONFLICT (id) DO UPDATE SET {updates}",
+            batch,
+        )
 
 
 def save_listing(db: Database, listing: Listing, now: datetime) -> None:
