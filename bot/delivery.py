@@ -116,8 +116,11 @@ class Dispatcher:
         claimed = self._store.claim_due(
             self._clock.now(), self._lease, self._batch, self.platforms
         )
-        if claimed:
-            await asyncio.gather(*(self._deliver(c) for c in claimed))
+        results = await asyncio.gather(*(self._deliver(c) for c in claimed),
+                                       return_exceptions=True)
+        for c, result in zip(claimed, results, strict=True):
+            if isinstance(result, Exception):  # e.g. the DB stayed locked: the lease expires
+                log.error("could not settle %s", c.message.dedupe_key, exc_info=result)
         return len(claimed)
 
     async def run_forever(self, stop: asyncio.Event) -> None:
