@@ -212,3 +212,16 @@ def test_last_digest_date(store: SqliteStore) -> None:
 def test_naive_datetimes_are_refused(store: SqliteStore) -> None:
     with pytest.raises(ValueError, match="naive"):
         store.enqueue([OutgoingMessage("k", CHAT, {})], datetime(2026, 11, 20))
+
+
+def test_move_onto_a_chat_that_already_has_the_rows_drops_duplicates(store: SqliteStore) -> None:
+    new = ChatRef("telegram", "-100999", is_private=False)
+    for chat in (CHAT, new):
+        store.add_subscription(Subscription(chat, Topic("nlp", ("cs.CL",))))
+        store.enqueue([OutgoingMessage(f"{chat.key}|d|0", chat, {"text": chat.key}, "d")], NOW)
+    store.move_chat(CHAT, new)
+    assert len(store.all_subscriptions()) == 1
+    claimed = store.claim_due(NOW, 60, 10)
+    assert [c.message.payload for c in claimed] == [{"text": new.key}]
+    assert store.digest_counts(CHAT, "d") == {"dead": 1}  # the duplicate, logged and kept
+    assert store.pending_count() == 1
