@@ -117,9 +117,9 @@ async def _dispatch(args: argparse.Namespace, config: Config) -> int:
         return await post_digests(config, args.topic, args.channel)
     async with build(config) as parts:
         core = parts.core
-        if parts.llm.offline:
+        if parts.llm.offline and args.command != "translate":
             print(
-                f"paperbot: no LLM configured (${config.llm.api_key_env} is unset): "
+                f"note: no LLM configured (${config.llm.api_key_env} is unset): "
                 "offline summaries, no translation.",
                 file=sys.stderr,
             )

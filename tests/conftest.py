@@ -38,3 +38,19 @@ def samples() -> Path:
     if not SAMPLES.is_dir():
         pytest.fail(f"arXiv samples not found at {SAMPLES}: clone with ../shared beside the repo")
     return SAMPLES
+
+
+@pytest.fixture
+def fake_arxiv():  # type: ignore[no-untyped-def]
+    from tests.fakes.fake_arxiv import FakeArxiv
+
+    with FakeArxiv() as fake:
+        yield fake
+
+
+@pytest.fixture
+def fake_llm():  # type: ignore[no-untyped-def]
+    from tests.fakes.fake_llm import FakeLLM
+
+    with FakeLLM() as fake:
+        yield fake

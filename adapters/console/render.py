@@ -14,7 +14,8 @@ from typing import Any
 from bot.labels import label, notice, short_authors, status_line
 from bot.models import Digest, PaperCard, Reply
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|~])")
+# Only what changes meaning mid-line: brackets (links), emphasis, code, HTML, tables, ~~.
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~])")
 
 
 def escape_md(text: str) -> str:
@@ -23,7 +24,7 @@ def escape_md(text: str) -> str:
 
 
 def unescape_md(text: str) -> str:
-    return re.sub(r"\\([\\`*_{}\[\]<>()#+!|~])", r"\1", text)
+    return re.sub(r"\\([\\`*_\[\]<>|~])", r"\1", text)
 
 
 def card_markdown(card: PaperCard) -> str:

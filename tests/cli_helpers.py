@@ -1,0 +1,52 @@
+"""Run the real `paperbot` command in a subprocess against the stand-ins."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+from bot.arxiv.feeds import parse_api_feed
+from bot.models import Paper
+from tests.conftest import ROOT, SAMPLES
+
+LISTING_SAMPLE = SAMPLES / "api" / "ikevinxie__q_cat_cs.AI_OR_cs.LG_m50_2026.xml"
+
+
+def listing_papers() -> list[Paper]:
+    """Fifty real 2026 cs.AI/cs.LG papers, announced as new (the API stand-in knows them)."""
+    papers = parse_api_feed(LISTING_SAMPLE.read_bytes()).papers
+    return [replace(p, announce_type="new") for p in papers]
+
+
+def stand_in_env(
+    tmp_path: Path, fake_arxiv: object, fake_llm: object | None = None, key: bool = False
+) -> dict[str, str]:
+    """Only URLs and the database are overridden: the config file stays as the user has it."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PAPERBOT_")}
+    env.pop("OPENAI_API_KEY", None)
+    env.update(
+        PAPERBOT_ARXIV_API_URL=fake_arxiv.api_url,  # type: ignore[attr-defined]
+        PAPERBOT_ARXIV_RSS_URL=fake_arxiv.rss_url,  # type: ignore[attr-defined]
+        PAPERBOT_ARXIV_REQUEST_INTERVAL_SECONDS="0.01",
+        PAPERBOT_BOT_DATABASE=str(tmp_path / "paperbot.db"),
+    )
+    if fake_llm is not None:
+        env["PAPERBOT_LLM_BASE_URL"] = fake_llm.base_url  # type: ignore[attr-defined]
+    if key:
+        env["OPENAI_API_KEY"] = "test-key"
+    return env
+
+
+def paperbot(*args: str, env: dict[str, str], timeout: float = 120) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )

@@ -1,0 +1,143 @@
+"""End to end: the real `paperbot` process against the arXiv and LLM stand-ins."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from tests.cli_helpers import listing_papers, paperbot, stand_in_env
+from tests.fakes.fake_arxiv import Fault
+
+EXAMPLE = "config.example.toml"
+
+
+def _one_line_error(stderr: str) -> str:
+    lines = [ln for ln in stderr.splitlines() if ln.startswith("paperbot:")]
+    assert len(lines) == 1, stderr
+    assert "Traceback" not in stderr
+    return lines[0]
+
+
+def test_llm_digest_has_every_field_and_no_raw_model_output(
+    tmp_path: Path, fake_arxiv, fake_llm
+) -> None:
+    fake_arxiv.set_listing(listing_papers())
+    fake_llm.script("think", times=3)
+    fake_llm.script("fence", times=3)
+    fake_llm.always("prose")
+    env = stand_in_env(tmp_path, fake_arxiv, fake_llm, key=True)
+
+    result = paperbot("digest", "--config", EXAMPLE, "--format", "json", env=env)
+    assert result.returncode == 0, result.stderr
+    digest = json.loads(result.stdout)
+    papers = digest["topics"][0]["papers"]
+    assert digest["topics"][0]["name"] == "R1_Reasoning" and len(papers) >= 5
+    for p in papers:
+        assert p["summary_source"] == "llm"
+        assert p["summary"] and 4 <= len(p["key_takeaways"]) <= 7
+        assert p["title_translation"].startswith("[zh]")
+        assert p["abstract_translation"].startswith("[zh]")
+        assert p["links"]["papers_cool"] == f"https://papers.cool/arxiv/{p['id']}"
+        assert p["authors"] and p["categories"] and p["primary_category"]
+    assert any(p["comment"] for p in papers)  # merged from the API by id_list
+    calls = fake_llm.count
+    assert calls == len(papers)
+
+    markdown = paperbot("digest", "--config", EXAMPLE, env=env)
+    assert markdown.returncode == 0
+    for leak in ("<think>", "</think>", "```", '{"summary"', '"key_takeaways"'):
+        assert leak not in markdown.stdout
+    assert fake_llm.count == calls  # the second run made zero LLM calls
+    assert "summary unavailable" not in markdown.stdout
+
+
+def test_example_config_without_key_prints_offline_digest(tmp_path: Path, fake_arxiv) -> None:
+    fake_arxiv.set_listing(listing_papers())
+    env = stand_in_env(tmp_path, fake_arxiv)
+    result = paperbot("digest", "--config", EXAMPLE, env=env)
+    assert result.returncode == 0, result.stderr
+    assert "离线摘要(未配置大语言模型)" in result.stdout  # "offline summary (no LLM configured)"
+    assert result.stdout.count("### [") >= 5
+    assert "note: no LLM configured" in result.stderr
+    listing_and_metadata = [r.kind for r in fake_arxiv.requests]
+    assert listing_and_metadata == ["rss", "api"]  # one listing + one id_list batch
+
+
+def test_summarize_json_is_one_paper_object(tmp_path: Path, fake_arxiv, fake_llm) -> None:
+    env = stand_in_env(tmp_path, fake_arxiv, fake_llm, key=True)
+    result = paperbot(
+        "summarize",
+        "https://arxiv.org/abs/1706.03762v7",
+        "--lang",
+        "zh",
+        "--format",
+        "json",
+        env=env,
+    )
+    assert result.returncode == 0, result.stderr
+    card = json.loads(result.stdout)
+    assert card["id"] == "1706.03762" and card["title"] == "Attention Is All You Need"
+    assert card["summary_source"] == "llm" and card["abstract_translation"].startswith("[zh]")
+
+
+def test_translate_text_and_paper(tmp_path: Path, fake_arxiv, fake_llm) -> None:
+    env = stand_in_env(tmp_path, fake_arxiv, fake_llm, key=True)
+    text = paperbot("translate", "Attention is all you need.", "--lang", "ja", env=env)
+    assert text.returncode == 0, text.stderr
+    assert "[ja] Attention is all you need." in text.stdout
+    paper = paperbot("translate", "1706.03762", "--lang", "zh", env=env)
+    assert paper.returncode == 0, paper.stderr
+    assert "[zh] Attention Is All You Need" in paper.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (("summarize", "abc"), "'abc' is not an arXiv id"),
+        (("summarize", "2501.99999"), "arXiv has no paper 2501.99999"),
+        (("summarize", "1706.03762", "--lang", "xx"), "Unknown language code"),
+        (("digest", "--topic", "Nope"), "Unknown topic 'Nope'"),
+        (("translate", "hello", "--lang", "zh"), "Translation needs a language model"),
+        (("translate", "x" * 10_000, "--lang", "zh"), "takes up to 4,000"),
+    ],
+)
+def test_bad_input_exits_2_with_one_line(
+    tmp_path: Path, fake_arxiv, args: tuple[str, ...], expected: str
+) -> None:
+    env = stand_in_env(tmp_path, fake_arxiv)
+    if args[0] == "translate" and len(args[1]) > 100:
+        env["OPENAI_API_KEY"] = "test-key"
+    result = paperbot(*args[:1], "--config", EXAMPLE, *args[1:], env=env)
+    assert result.returncode == 2
+    assert expected in _one_line_error(result.stderr)
+    assert result.stdout == ""
+
+
+def test_bad_config_exits_2_naming_file_and_key(tmp_path: Path, fake_arxiv) -> None:
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[llm]\nmax_concurrency = "lots"\n', encoding="utf-8")
+    result = paperbot("check", "--config", str(bad), env=stand_in_env(tmp_path, fake_arxiv))
+    assert result.returncode == 2
+    line = _one_line_error(result.stderr)
+    assert str(bad) in line and "[llm] max_concurrency" in line
+
+
+def test_check_masks_secrets(tmp_path: Path, fake_arxiv) -> None:
+    env = stand_in_env(tmp_path, fake_arxiv, key=True)
+    env["OPENAI_API_KEY"] = "sk-very-secret-value"
+    result = paperbot("check", "--config", EXAMPLE, env=env)
+    assert result.returncode == 0
+    assert "sk-very-secret-value" not in result.stdout
+    assert json.loads(result.stdout)["llm"]["secret"] == "set"
+
+
+def test_arxiv_outage_exits_1_with_one_line(tmp_path: Path, fake_arxiv) -> None:
+    fake_arxiv.fail_next(*[Fault.http(503)] * 10)
+    env = stand_in_env(tmp_path, fake_arxiv)
+    env["PAPERBOT_ARXIV_MAX_RETRIES"] = "1"
+    result = paperbot("digest", "--config", EXAMPLE, env=env)
+    assert result.returncode == 1
+    assert re.search(r"arXiv|503", _one_line_error(result.stderr))
