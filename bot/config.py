@@ -32,8 +32,9 @@ class BotConfig:
     language: str = "zh"
     timezone: str = "Asia/Shanghai"
     default_categories: tuple[str, ...] = ("cs.CL", "cs.AI", "cs.LG")
-    digest_time: str = "09:00"
+    digest_time: str = "10:00"
     daily_llm_requests_per_user: int = 30
+    delivery_lease_seconds: float = 60.0
 
 
 @dataclass(frozen=True)
@@ -78,7 +79,7 @@ class ChannelConfig:
     platform: str
     chat: str
     topics: tuple[str, ...]
-    time: str = "09:00"
+    time: str = "10:00"
     timezone: str = "Asia/Shanghai"
     language: str = "zh"
     quiet_day_notice: bool = False

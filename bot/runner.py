@@ -24,7 +24,7 @@ from bot.config import Config
 from bot.delivery import Dispatcher
 from bot.errors import UpstreamError, UserError
 from bot.models import ChatRef
-from bot.ports import Listing, Renderer, Sender
+from bot.ports import Renderer, Sender
 from bot.scheduling import Scheduler, missed_slot
 from bot.services.fanout import Destination, FanOut, destinations
 
@@ -41,8 +41,13 @@ class Service:
         self.senders = senders
         core = parts.core
         renderers: dict[str, Renderer] = {p: RENDERERS[p]() for p in senders}
-        self.fanout = FanOut(parts.store, core.digests, renderers, core.clock)
-        self.dispatcher = Dispatcher(parts.store, senders, core.clock)
+        self.fanout = FanOut(parts.store, parts.source, core.digests, renderers, core.clock)
+        self.dispatcher = Dispatcher(
+            parts.store,
+            senders,
+            core.clock,
+            lease_seconds=parts.config.bot.delivery_lease_seconds,
+        )
         self.scheduler = Scheduler(core.clock)
         self._stop = asyncio.Event()
         core.on_chat_changed = self._chat_changed
@@ -84,6 +89,10 @@ class Service:
             log.info("arXiv listing is empty: not announced yet")
             return False
         log.info("arXiv announcement %s: %d papers", listing.announced, len(listing.papers))
+        try:
+            await self.fanout.catch_up(dests)
+        except UpstreamError as exc:
+            log.warning("missed announcements not caught up yet: %s", exc)
         return True
 
     async def deliver(self, key: str) -> int:
@@ -92,13 +101,9 @@ class Service:
         dest = next((d for d in dests if d.chat.key == key), None)
         if dest is None:
             return 0
-        listing = self.fanout.stored_listing(dests)
-        if listing is None:
-            await self.fetch()
-            listing = self.fanout.stored_listing(dests)
-        if listing is None:
-            listing = Listing((), None, ())
-        added = await self.fanout.enqueue(dest, listing)
+        if not self.fanout.pending_listings(dest, dests):
+            await self.fetch()  # first run, or the topics' categories changed
+        added = await self.fanout.plan(dest, dests)
         if added:
             self.dispatcher.notify()
         return added
@@ -118,10 +123,9 @@ class Service:
         self.schedule_all()
         self.scheduler.add_announcement_fetch(self.fetch)
         self.scheduler.start()
+        print("paperbot: ready", flush=True)  # adapters already answer commands
+        await self.fetch()
         await self.catch_up()
-        for key, when in sorted(self.scheduler.next_runs().items()):
-            log.info("next %s: %s", key, when.isoformat())
-        print("paperbot: ready", flush=True)
         await self._stop.wait()
         self.scheduler.shutdown()
         await dispatcher

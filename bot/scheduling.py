@@ -40,6 +40,17 @@ class SystemClock:
         return datetime.now(UTC)
 
 
+class OffsetClock:
+    """Real time shifted so that it started at `start`: replays a past day, and lets an
+    end-to-end test run the real process on a chosen Monday (`PAPERBOT_NOW`)."""
+
+    def __init__(self, start: datetime) -> None:
+        self._offset = start - datetime.now(UTC)
+
+    def now(self) -> datetime:
+        return datetime.now(UTC) + self._offset
+
+
 @dataclass(frozen=True)
 class RetryPolicy:
     """How long to wait for a listing that is "not yet" there (arXiv's feed and API lag)."""

@@ -9,17 +9,19 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime, time, timedelta
 
+from bot import calendar
 from bot.config import Config
 from bot.delivery import enqueue_digest
-from bot.labels import label
 from bot.models import ChatRef, Digest, Topic
-from bot.ports import Clock, Listing, Renderer, Store
+from bot.ports import ArxivSource, Clock, Listing, Renderer, Store
 from bot.services.digests import DigestService, union_categories
 
 log = logging.getLogger(__name__)
 
+CATCH_UP_DAYS = 3
 QUIET_DAY = (
     "arXiv did not announce new papers today (no announcements on Fridays, Saturdays "
     "and arXiv holidays)."
@@ -90,11 +92,13 @@ class FanOut:
     def __init__(
         self,
         store: Store,
+        source: ArxivSource,
         digests: DigestService,
         renderers: Mapping[str, Renderer],
         clock: Clock,
     ) -> None:
         self._store = store
+        self._source = source
         self._digests = digests
         self._renderers = renderers
         self._clock = clock
@@ -103,29 +107,88 @@ class FanOut:
         """One arXiv listing request for the categories of every destination."""
         return await self._digests.fetch_listing(all_topics(dests))
 
-    def stored_listing(self, dests: Sequence[Destination]) -> Listing | None:
-        return self._store.latest_listing(union_categories(all_topics(dests)))
+    async def catch_up(self, dests: Sequence[Destination]) -> int:
+        """Fetch, through the API by date window, announcements missed while paperbot was
+        down (up to CATCH_UP_DAYS): the RSS listing only ever shows the latest one."""
+        now = self._clock.now()
+        lasts = [d for d in (self._store.last_digest_date(x.chat) for x in dests) if d]
+        if not lasts:
+            return 0
+        since = max(_day_start(min(lasts)), now - timedelta(days=CATCH_UP_DAYS))
+        missed = calendar.announcements_between(since, now)[:-1]  # the last one is the RSS
+        categories = union_categories(all_topics(dests))
+        fetched = 0
+        for moment in missed:
+            day = calendar.announcement_date(moment)
+            if self._store.get_listing(categories, day) is not None:
+                continue
+            start, end = calendar.submission_window(moment)
+            found = await self._source.papers_in_window(categories, start, end)
+            papers = tuple(replace(p, announce_type="new", announced=day) for p in found)
+            if papers:
+                self._store.upsert_papers(papers)
+                self._store.save_listing(Listing(categories, day, papers))
+                fetched += len(papers)
+            log.info("caught up the %s announcement: %d papers", day, len(papers))
+        return fetched
+
+    def pending_listings(self, dest: Destination, dests: Sequence[Destination]) -> list[Listing]:
+        """Stored announcements this destination has not had a digest of, oldest first."""
+        categories = union_categories(all_topics(dests))
+        latest = self._store.latest_listing(categories)
+        if latest is None or latest.announced is None:
+            return []
+        last = self._store.last_digest_date(dest.chat)
+        floor = (self._clock.now() - timedelta(days=CATCH_UP_DAYS)).date()
+        listings: list[Listing] = []
+        day = max(floor, last + timedelta(days=1)) if last else latest.announced
+        while day < latest.announced:
+            found = self._store.get_listing(categories, day)
+            if found is not None:
+                listings.append(found)
+            day += timedelta(days=1)
+        return [*listings, latest]
+
+    def quiet_day(self) -> bool:
+        """No arXiv announcement in the last 24 hours (a weekend or holiday)."""
+        now = self._clock.now()
+        last = calendar.last_announcement(now)
+        return last is None or now - last > timedelta(hours=24)
+
+    async def plan(self, dest: Destination, dests: Sequence[Destination]) -> int:
+        """Everything due for this destination now, into the outbox; returns rows added."""
+        added = 0
+        for listing in self.pending_listings(dest, dests):
+            added += await self.enqueue(dest, listing)
+        if not added and self.quiet_day():
+            added += self._quiet_notice(dest)
+        return added
+
+    def _quiet_notice(self, dest: Destination) -> int:
+        renderer = self._renderers.get(dest.chat.platform)
+        if renderer is None or not dest.quiet_day_notice or dest.paused:
+            return 0
+        now = self._clock.now()
+        digest = Digest(
+            ", ".join(t.name for t in dest.topics) or "arXiv",
+            None,
+            dest.language,
+            (),
+            now,
+            quiet_reason=QUIET_DAY,
+        )
+        return enqueue_digest(
+            self._store, dest.chat, f"quiet|{now.date()}", renderer.digest(digest), None, now
+        )
 
     async def enqueue(self, dest: Destination, listing: Listing) -> int:
         """Render and persist this destination's digest of `listing`; returns rows added."""
         renderer = self._renderers.get(dest.chat.platform)
         if renderer is None or dest.paused or self._store.chat_gone(dest.chat):
             return 0
-        now = self._clock.now()
         if listing.announced is None or not listing.papers:
-            if not dest.quiet_day_notice:
-                return 0
-            digest = Digest(
-                dest.topics[0].name if dest.topics else "arXiv",
-                None,
-                dest.language,
-                (),
-                now,
-                quiet_reason=QUIET_DAY,
-            )
-            return enqueue_digest(
-                self._store, dest.chat, f"quiet|{now.date()}", renderer.digest(digest), None, now
-            )
+            return 0
+        now = self._clock.now()
         sent = self._store.delivered_ids(dest.chat, [p.id for p in listing.papers])
         seen = set(sent)
         added = 0
@@ -141,13 +204,18 @@ class FanOut:
             payloads = renderer.digest(digest)
             per_payload: list[list[str]] = [[] for _ in payloads]
             per_payload[-1] = ids  # delivered once the whole digest has gone out
-            added += enqueue_digest(self._store, dest.chat, key, payloads, per_payload, now)
+            added += enqueue_digest(
+                self._store, dest.chat, key, payloads, per_payload, now, day=listing.announced
+            )
             log.info(
-                "planned %s for %s: %d papers, %d messages (%s)",
+                "planned %s for %s: %d papers in %d messages",
                 topic.name,
                 dest.chat.key,
                 len(ids),
                 len(payloads),
-                label(dest.language, "papers"),
             )
         return added
+
+
+def _day_start(day: date) -> datetime:
+    return datetime.combine(day, time(0), UTC)
