@@ -22,7 +22,7 @@ from bot.models import Topic
 
 DEFAULT_FILE = Path("paperbot.toml")
 EXAMPLE_FILE = Path(__file__).resolve().parent.parent / "config.example.toml"
-TIME_RE = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
+TIME_RE = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)(:[0-5]\d)?$")  # seconds: for tests
 JSON_MODES = ("json_schema", "json_object", "none")
 
 

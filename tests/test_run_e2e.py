@@ -1,0 +1,191 @@
+"""End to end: the real `paperbot run` process with Telegram, arXiv and LLM stand-ins,
+driven the way a user would drive it."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+from datetime import datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from tests.cli_helpers import listing_papers, stand_in_env
+from tests.conftest import ROOT
+from tests.fakes.fake_telegram import FakeTelegram
+
+CHANNEL = -1001000000001
+USER = 4242
+TZ = "Asia/Shanghai"
+
+
+def wait_for(condition: Callable[[], object], timeout: float = 30, what: str = "") -> object:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(0.1)
+    raise AssertionError(f"timed out after {timeout}s waiting for {what or condition}")
+
+
+class Process:
+    """`paperbot run` in a subprocess, with its stderr collected for assertions."""
+
+    def __init__(self, args: list[str], env: dict[str, str]) -> None:
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "bot", *args],
+            env=env,
+            cwd=ROOT,
+            text=True,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+        self.stdout: list[str] = []
+        self.stderr: list[str] = []
+        for stream, sink in ((self.proc.stdout, self.stdout), (self.proc.stderr, self.stderr)):
+            threading.Thread(target=self._pump, args=(stream, sink), daemon=True).start()
+
+    @staticmethod
+    def _pump(stream, sink: list[str]) -> None:  # type: ignore[no-untyped-def]
+        for line in stream:
+            sink.append(line.rstrip("\n"))
+
+    def wait_ready(self, timeout: float = 60) -> None:
+        wait_for(
+            lambda: "paperbot: ready" in self.stdout or self.proc.poll() is not None,
+            timeout,
+            "paperbot: ready",
+        )
+        assert self.proc.poll() is None, "\n".join(self.stderr)
+
+    def stop(self, sig: int = signal.SIGTERM) -> int:
+        if self.proc.poll() is None:
+            self.proc.send_signal(sig)
+        return self.proc.wait(30)
+
+
+def _slot_in(seconds: int) -> str:
+    return (datetime.now(ZoneInfo(TZ)) + timedelta(seconds=seconds)).strftime("%H:%M:%S")
+
+
+@pytest.fixture
+def telegram() -> Iterator[FakeTelegram]:
+    with FakeTelegram() as fake:
+        yield fake
+
+
+def _config(tmp_path: Path, channel_time: str) -> Path:
+    path = tmp_path / "paperbot.toml"
+    example = (ROOT / "config.example.toml").read_text(encoding="utf-8")
+    path.write_text(
+        example
+        + f"""
+[[channels]]
+platform = "telegram"
+chat = "{CHANNEL}"
+topics = ["R1_Reasoning"]
+time = "{channel_time}"
+timezone = "{TZ}"
+language = "zh"
+""",
+        encoding="utf-8",
+    )
+    return path
+
+
+def _env(tmp_path: Path, fake_arxiv, fake_llm, telegram: FakeTelegram) -> dict[str, str]:
+    env = stand_in_env(tmp_path, fake_arxiv, fake_llm, key=True)
+    env.update(
+        TELEGRAM_BOT_TOKEN=telegram.token,
+        PAPERBOT_TELEGRAM_BASE_URL=telegram.api_url,
+        PAPERBOT_BOT_DELIVERY_LEASE_SECONDS="2",
+    )
+    env.pop("DISCORD_BOT_TOKEN", None)
+    return env
+
+
+def _texts(telegram: FakeTelegram, chat: int) -> list[str]:
+    return [m["text"] for m in telegram.sent_messages(chat)]
+
+
+def test_user_session_and_channel_digest(tmp_path: Path, fake_arxiv, fake_llm, telegram) -> None:
+    papers = listing_papers()
+    fake_arxiv.set_listing(papers)
+    config = _config(tmp_path, _slot_in(25))
+    bot = Process(["run", "--config", str(config)], _env(tmp_path, fake_arxiv, fake_llm, telegram))
+    try:
+        bot.wait_ready()
+        assert any("telegram: started" in line for line in bot.stderr)
+        assert any("discord: skipped because DISCORD_BOT_TOKEN is unset" in ln for ln in bot.stderr)
+        menu = {c["command"] for c in telegram.my_commands()}
+        assert {"summarize", "translate", "subscribe", "help"} <= menu
+
+        telegram.user_sends(USER, "/start")
+        wait_for(lambda: _texts(telegram, USER), 20, "a reply to /start")
+        assert "paperbot" in _texts(telegram, USER)[0]
+
+        telegram.user_sends(USER, "/summarize 1706.03762")
+        card = wait_for(
+            lambda: [t for t in _texts(telegram, USER) if "Attention" in t],
+            30,
+            "the /summarize card",
+        )
+        assert "[zh]" in card[0] and "papers.cool/arxiv/1706.03762" in card[0]
+        assert telegram.chat_actions(USER), "no typing indicator while the card was made"
+
+        telegram.user_sends(USER, "/translate en", reply_to="这是一个测试")
+        wait_for(
+            lambda: [t for t in _texts(telegram, USER) if "[en] 这是一个测试" in t],
+            30,
+            "the translation of the replied message",
+        )
+
+        telegram.user_sends(USER, "/summarise 1706.03762")
+        wait_for(
+            lambda: [t for t in _texts(telegram, USER) if "Did you mean /summarize" in t],
+            20,
+            "a did-you-mean reply",
+        )
+
+        channel = wait_for(
+            lambda: len(_texts(telegram, CHANNEL)) >= 3 and _texts(telegram, CHANNEL),
+            60,
+            "the channel digest",
+        )
+        assert "R1_Reasoning" in channel[0]  # header first
+        time.sleep(3)  # let the rest of the digest arrive
+        sent = _texts(telegram, CHANNEL)
+        ids = [t for t in sent if "arxiv.org/abs/" in t]
+        assert len(ids) == len(set(ids)), "a card was posted twice"
+        assert bot.stop() == 0
+    finally:
+        bot.stop(signal.SIGKILL)
+
+
+def test_run_without_tokens_says_why(tmp_path: Path, fake_arxiv) -> None:
+    env = stand_in_env(tmp_path, fake_arxiv)
+    for name in ("TELEGRAM_BOT_TOKEN", "DISCORD_BOT_TOKEN"):
+        env.pop(name, None)
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "run", "--config", str(ROOT / "config.example.toml")],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 2
+    assert "telegram: skipped because TELEGRAM_BOT_TOKEN is unset" in result.stderr
+    assert "Set TELEGRAM_BOT_TOKEN and/or DISCORD_BOT_TOKEN" in result.stderr
+
+
+if os.name != "posix":  # signals and process groups are POSIX-only
+    pytestmark = pytest.mark.skip(reason="needs POSIX signals")
