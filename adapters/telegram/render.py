@@ -1,0 +1,62 @@
+"""Telegram HTML for replies and digests: one message per paper, split under 4096 units.
+
+Pure: no PTB import, so the outbox can store exactly what will be sent.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from adapters.telegram.cards import digest_header, render_card
+from adapters.telegram.markup import BUDGET, payload, prefix_within, text, utf16_len
+from bot.models import Digest, PaperCard, Reply
+
+
+class TelegramRenderer:
+    """Implements bot.ports.Renderer for Telegram's HTML parse mode."""
+
+    def reply(self, reply: Reply) -> list[dict[str, Any]]:
+        out: list[dict[str, Any]] = []
+        if reply.text.strip():
+            body = f"⚠️ {reply.text}" if reply.is_error else reply.text
+            out.extend(payload(text(chunk)) for chunk in split_plain(body, BUDGET))
+        for card in reply.cards:
+            out.append(self.card(card))
+        for digest in reply.digests:
+            out.extend(self.digest(digest))
+        return out
+
+    def digest(self, digest: Digest) -> list[dict[str, Any]]:
+        header = payload(digest_header(digest))
+        if digest.quiet_reason is not None:
+            return [header]
+        total = len(digest.cards)
+        return [header] + [
+            self.card(card, f"[{i}/{total}] ") for i, card in enumerate(digest.cards, 1)
+        ]
+
+    def card(self, card: PaperCard, prefix: str = "") -> dict[str, Any]:
+        out = payload(render_card(card, prefix, BUDGET))
+        out["plain"] += f"\n{card.links.abs}"  # plain text loses the links' targets
+        return out
+
+
+def split_plain(body: str, limit: int) -> list[str]:
+    """Split plain text under `limit` units at paragraph, line, then word boundaries."""
+    chunks: list[str] = []
+    rest = body.strip()
+    while utf16_len(rest) > limit:
+        window = prefix_within(rest, limit)
+        cut = -1
+        for sep in ("\n\n", "\n", " "):
+            cut = window.rfind(sep)
+            if cut > len(window) // 3:
+                break
+            cut = -1
+        if cut <= 0:
+            cut = len(window)
+        chunks.append(rest[:cut].rstrip())
+        rest = rest[cut:].lstrip()
+    if rest:
+        chunks.append(rest)
+    return chunks
