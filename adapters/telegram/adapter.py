@@ -1,0 +1,197 @@
+"""The Telegram adapter: a PTB Application sharing the running loop with everything else.
+
+Updates are handled concurrently (one slow LLM call must not stall other users), replies
+are paced by AIORateLimiter, slow commands show "typing…", and anything unexpected gets a
+"Something went wrong (ref …)" answer with the traceback logged under the same ref.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import secrets
+from typing import Any
+
+from telegram import (
+    BotCommand,
+    BotCommandScopeAllGroupChats,
+    BotCommandScopeAllPrivateChats,
+    BotCommandScopeDefault,
+    Message,
+    Update,
+)
+from telegram.constants import ChatAction
+from telegram.error import BadRequest, TelegramError
+from telegram.ext import AIORateLimiter, Application, ContextTypes, MessageHandler, filters
+
+from adapters.telegram.incoming import parse_command, to_command
+from adapters.telegram.render import TelegramRenderer
+from adapters.telegram.sender import mapped_errors, send_payload, telegram_chat_id
+from bot.commands.specs import BY_NAME, COMMANDS
+from bot.config import TelegramConfig
+from bot.errors import UserError
+from bot.models import ChatRef, Reply
+from bot.ports import CommandHandler
+
+log = logging.getLogger(__name__)
+
+PLAIN_TEXT_HINT = "I answer commands: send /help to see what I can do."
+REPLY_RETRIES = 2  # interactive replies wait out a short flood limit; the outbox retries itself
+
+
+def file_url_for(base_url: str) -> str:
+    """"https://api.telegram.org/bot" → "https://api.telegram.org/file/bot"."""
+    root = base_url.rstrip("/")
+    return root[: -len("/bot")] + "/file/bot" if root.endswith("/bot") else root + "/file/bot"
+
+
+class TelegramAdapter:
+    """Implements bot.ports.Sender; `start()`/`stop()` run polling on the current loop."""
+
+    def __init__(
+        self,
+        config: TelegramConfig,
+        token: str,
+        handle: CommandHandler,
+        *,
+        poll_timeout: float = 10.0,
+        typing_interval: float = 4.0,
+        max_retries: int = 0,
+    ) -> None:
+        self._handle = handle
+        self._poll_timeout = poll_timeout
+        self._typing_interval = typing_interval
+        self.renderer = TelegramRenderer()
+        self.app: Application[Any, Any, Any, Any, Any, Any] = (
+            Application.builder()
+            .token(token)
+            .base_url(config.base_url)
+            .base_file_url(file_url_for(config.base_url))
+            .concurrent_updates(True)
+            .rate_limiter(AIORateLimiter(max_retries=max_retries))
+            .build()
+        )
+        updates = filters.UpdateType.MESSAGE | filters.UpdateType.CHANNEL_POST
+        self.app.add_handler(MessageHandler(updates, self._on_message))
+        self.app.add_error_handler(self._on_error)
+        self._started = False
+
+    async def start(self) -> None:
+        await self.app.initialize()
+        await self.app.start()
+        await self._register_commands()
+        assert self.app.updater is not None
+        await self.app.updater.start_polling(
+            timeout=int(self._poll_timeout),
+            allowed_updates=[Update.MESSAGE, Update.CHANNEL_POST],
+        )
+        self._started = True
+        log.info("Telegram bot @%s is polling", self.app.bot.username)
+
+    async def stop(self) -> None:
+        if not self._started:
+            return
+        self._started = False
+        if self.app.updater is not None and self.app.updater.running:
+            await self.app.updater.stop()
+        if self.app.running:
+            await self.app.stop()
+        await self.app.shutdown()
+
+    async def send(self, chat: ChatRef, payload: dict[str, Any]) -> str:
+        """Send one outbox payload; failures come back as bot.errors (see sender.py)."""
+        chat_id = telegram_chat_id(chat.chat_id)
+        with mapped_errors(chat_id):
+            message = await send_payload(self.app.bot, chat_id, payload)
+        return str(message.message_id)
+
+    async def _register_commands(self) -> None:
+        """One command table feeds Telegram's menu; a failure here must not stop the bot."""
+        menu = [BotCommand(c.name, c.summary[:256]) for c in COMMANDS if not c.hidden]
+        scopes = (BotCommandScopeDefault(), BotCommandScopeAllPrivateChats(),
+                  BotCommandScopeAllGroupChats())
+        for scope in scopes:
+            try:
+                await self.app.bot.set_my_commands(menu, scope=scope)
+            except TelegramError:
+                log.warning("setMyCommands failed for scope %s", scope.type, exc_info=True)
+
+    async def _on_message(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        message = update.effective_message
+        if message is None:
+            return
+        parsed = parse_command(message.text, self.app.bot.username)
+        if parsed is None:
+            if message.chat.type == "private" and message.text:
+                await self._reply(message, Reply(text=PLAIN_TEXT_HINT))
+            return  # group chatter, stickers, photos and service messages are not for us
+        spec = BY_NAME.get(parsed.name)
+        typing = None
+        if spec is not None and spec.slow:
+            typing = asyncio.create_task(self._keep_typing(message))
+        try:
+            command = await to_command(self.app.bot, message, parsed)
+            try:
+                reply = await self._handle(command)
+            except UserError as exc:
+                reply = Reply(text=str(exc), is_error=True)
+            await self._reply(message, reply)
+        finally:
+            if typing is not None:
+                typing.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await typing
+
+    async def _keep_typing(self, message: Message) -> None:
+        """Telegram shows "typing…" for ~5 s: refresh it until the reply is out."""
+        while True:
+            try:
+                await self.app.bot.send_chat_action(
+                    message.chat_id, ChatAction.TYPING, message_thread_id=_thread(message)
+                )
+            except TelegramError:
+                log.debug("typing action failed in chat %s", message.chat_id, exc_info=True)
+            await asyncio.sleep(self._typing_interval)
+
+    async def _reply(self, message: Message, reply: Reply) -> None:
+        """Send every payload; one Telegram refuses as markup goes again as plain text."""
+        private = message.chat.type == "private"
+        for i, payload in enumerate(self.renderer.reply(reply)):
+            kwargs: dict[str, Any] = {
+                "reply_to": message.message_id if i == 0 and not private else None,
+                "thread_id": _thread(message),
+                "max_retries": REPLY_RETRIES,
+            }
+            try:
+                await send_payload(self.app.bot, message.chat_id, payload, **kwargs)
+            except BadRequest as exc:
+                if "parse entities" not in exc.message and "too long" not in exc.message:
+                    raise
+                log.warning("Telegram refused HTML (%s); sending plain text", exc.message)
+                await send_payload(self.app.bot, message.chat_id, payload, plain=True, **kwargs)
+
+    async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Last resort: the user gets a ref, the log gets the traceback under that ref."""
+        ref = secrets.token_hex(2)
+        where = ""
+        chat_id = None
+        if isinstance(update, Update) and update.effective_chat is not None:
+            chat_id = update.effective_chat.id
+            where = f" in chat {chat_id}"
+        log.error("Unhandled error%s (ref %s)", where, ref, exc_info=context.error)
+        if chat_id is None:
+            return
+        message = update.effective_message if isinstance(update, Update) else None
+        try:
+            await self.app.bot.send_message(
+                chat_id,
+                f"Something went wrong (ref {ref}). Please try again later.",
+                message_thread_id=_thread(message) if message else None,
+            )
+        except TelegramError:
+            log.warning("could not tell chat %s about error ref %s", chat_id, ref, exc_info=True)
+
+
+def _thread(message: Message) -> int | None:
+    return message.message_thread_id if message.is_topic_message else None

@@ -1,0 +1,229 @@
+"""The real TelegramAdapter (python-telegram-bot) against the Bot API stand-in."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+from collections.abc import AsyncIterator, Iterator
+
+import pytest
+
+from adapters.telegram.adapter import TelegramAdapter, file_url_for
+from adapters.telegram.incoming import parse_command
+from bot.config import TelegramConfig
+from bot.errors import ChatMoved, MessageRejected, RateLimited, RecipientGone, UpstreamError
+from bot.models import ChatRef, IncomingCommand, Reply
+from tests.fakes.fake_telegram import FakeTelegram, RateLimits
+
+USER = 4242
+GROUP = -1001000000001
+PAYLOAD = {"text": "<b>hi</b> &amp; bye", "parse_mode": "HTML", "plain": "hi & bye",
+           "disable_preview": True}
+
+
+class Core:
+    """An in-test command handler: echoes, can be slow, can raise."""
+
+    def __init__(self) -> None:
+        self.seen: list[IncomingCommand] = []
+        self.delay = 0.0
+
+    async def __call__(self, command: IncomingCommand) -> Reply:
+        self.seen.append(command)
+        if command.name == "boom":
+            raise RuntimeError("secret internals")
+        if command.name == "summarize":
+            await asyncio.sleep(self.delay)
+        return Reply(text=f"{command.name}|{command.args}|<&>")
+
+
+@pytest.fixture
+def fake() -> Iterator[FakeTelegram]:
+    with FakeTelegram() as server:
+        yield server
+
+
+@pytest.fixture
+def core() -> Core:
+    return Core()
+
+
+@pytest.fixture
+async def adapter(fake: FakeTelegram, core: Core) -> AsyncIterator[TelegramAdapter]:
+    bot = TelegramAdapter(TelegramConfig(base_url=fake.api_url), fake.token, core,
+                          poll_timeout=1, typing_interval=0.1)
+    await bot.start()
+    yield bot
+    await bot.stop()
+
+
+def test_parse_command_strips_the_bot_name_and_ignores_other_bots() -> None:
+    assert parse_command("/help@PaperBot_test_bot  a  b", "paperbot_test_bot") == (
+        parse_command("/help a  b", "x"))
+    assert parse_command("/Help@paperbot_test_bot", "paperbot_test_bot").name == "help"
+    assert parse_command("/help@other_bot", "paperbot_test_bot") is None
+    assert parse_command("hello /help", "paperbot_test_bot") is None
+    assert parse_command("/translate\nmulti line", "b").args == "multi line"
+
+
+def test_file_url_is_derived_from_the_api_url() -> None:
+    assert file_url_for("https://api.telegram.org/bot") == "https://api.telegram.org/file/bot"
+    assert file_url_for("http://127.0.0.1:8081/bot/") == "http://127.0.0.1:8081/file/bot"
+
+
+async def test_start_registers_the_visible_commands(adapter: TelegramAdapter,
+                                                   fake: FakeTelegram) -> None:
+    for scope in ("default", "all_private_chats", "all_group_chats"):
+        names = [c["command"] for c in fake.my_commands(scope)]
+        assert "summarize" in names and "help" in names and "start" not in names
+
+
+async def test_a_command_addressed_to_the_bot_is_routed_and_answered(
+    adapter: TelegramAdapter, fake: FakeTelegram, core: Core
+) -> None:
+    fake.user_sends(USER, "/help@paperbot_test_bot  topics", language_code="zh-hans")
+    [sent] = await fake.wait_for_messages(USER)
+    assert sent["text"] == "help|topics|&lt;&amp;&gt;" and sent["parse_mode"] == "HTML"
+    [command] = core.seen
+    assert command.chat == ChatRef("telegram", str(USER), is_private=True)
+    assert command.user_id == "42" and command.locale == "zh-hans" and command.user_is_admin
+
+
+async def test_unknown_commands_reach_the_core_and_other_bots_commands_do_not(
+    adapter: TelegramAdapter, fake: FakeTelegram, core: Core
+) -> None:
+    fake.user_sends(GROUP, "/help@some_other_bot", chat_type="supergroup")
+    fake.user_sends(GROUP, "just chatting", chat_type="supergroup")
+    fake.user_sends(GROUP, "/sumarize 1706.03762", chat_type="supergroup")
+    [sent] = await fake.wait_for_messages(GROUP)
+    assert sent["text"].startswith("sumarize|1706.03762")
+    assert [c.name for c in core.seen] == ["sumarize"]
+    await asyncio.sleep(0.3)
+    assert len(fake.sent_messages(GROUP)) == 1
+
+
+async def test_plain_text_in_private_gets_a_hint_and_edits_are_ignored(
+    adapter: TelegramAdapter, fake: FakeTelegram, core: Core
+) -> None:
+    fake.user_sends(USER, "/help", edited=True)
+    fake.user_sends(USER, "hello bot")
+    [sent] = await fake.wait_for_messages(USER)
+    assert "/help" in sent["text"] and core.seen == []
+
+
+async def test_group_settings_commands_ask_telegram_who_is_admin(
+    adapter: TelegramAdapter, fake: FakeTelegram, core: Core
+) -> None:
+    fake.set_admin(GROUP, 7)
+    fake.user_sends(GROUP, "/subscribe cs.CL", user_id=7, chat_type="supergroup")
+    await fake.wait_for_messages(GROUP, 1)
+    fake.user_sends(GROUP, "/subscribe cs.CL", user_id=8, chat_type="supergroup")
+    await fake.wait_for_messages(GROUP, 2)
+    fake.user_sends(-100777, "/pause", chat_type="channel")
+    await fake.wait_for_messages(-100777, 1)
+    assert [c.user_is_admin for c in core.seen] == [True, False, True]
+    assert [c["user_id"] for c in fake.calls("getChatMember")] == [7, 8]
+    assert not core.seen[0].chat.is_private
+
+
+async def test_replied_text_is_passed_along(adapter: TelegramAdapter, fake: FakeTelegram,
+                                            core: Core) -> None:
+    fake.user_sends(USER, "/translate en", reply_to="这是一个测试")
+    await fake.wait_for_messages(USER)
+    assert core.seen[0].replied_text == "这是一个测试"
+
+
+async def test_slow_commands_keep_typing_until_the_reply_is_sent(
+    adapter: TelegramAdapter, fake: FakeTelegram, core: Core
+) -> None:
+    core.delay = 0.5
+    fake.user_sends(USER, "/summarize 1706.03762")
+    await fake.wait_for_messages(USER)
+    actions = fake.chat_actions(USER)
+    assert len(actions) >= 3 and {a["action"] for a in actions} == {"typing"}
+    await asyncio.sleep(0.3)
+    assert len(fake.chat_actions(USER)) == len(actions), "typing went on after the reply"
+    fake.user_sends(USER, "/help")
+    await fake.wait_for_messages(USER, 2)
+    assert len(fake.chat_actions(USER)) == len(actions), "fast commands do not type"
+
+
+async def test_a_crashing_handler_gets_a_reference_not_a_traceback(
+    adapter: TelegramAdapter, fake: FakeTelegram, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.ERROR, logger="adapters.telegram.adapter"):
+        fake.user_sends(USER, "/boom")
+        [sent] = await fake.wait_for_messages(USER)
+    match = re.fullmatch(r"Something went wrong \(ref ([0-9a-f]{4})\)\. Please try again later\.",
+                         sent["text"])
+    assert match, sent["text"]
+    [record] = [r for r in caplog.records if match.group(1) in r.getMessage()]
+    assert record.exc_info and "secret internals" in str(record.exc_info[1])
+    assert "secret" not in sent["text"]
+
+
+async def test_refused_html_is_resent_as_plain_text(adapter: TelegramAdapter,
+                                                    fake: FakeTelegram) -> None:
+    fake.fail_next("parse")
+    fake.user_sends(USER, "/help")
+    [sent] = await fake.wait_for_messages(USER)
+    assert sent["text"] == "help||<&>" and "parse_mode" not in sent
+
+
+async def test_send_delivers_a_payload_and_returns_the_message_id(
+    adapter: TelegramAdapter, fake: FakeTelegram
+) -> None:
+    message_id = await adapter.send(ChatRef("telegram", str(GROUP), is_private=False), PAYLOAD)
+    [sent] = fake.sent_messages(GROUP)
+    assert message_id == str(sent["message_id"]) and sent["text"] == PAYLOAD["text"]
+    assert sent["link_preview_options"] == {"is_disabled": True}
+
+
+@pytest.mark.parametrize(
+    ("fault", "error"),
+    [("429", RateLimited), ("403", RecipientGone), ("migrate", ChatMoved),
+     ("parse", MessageRejected), ("502", UpstreamError)],
+)
+async def test_send_maps_telegram_failures_to_core_errors(
+    adapter: TelegramAdapter, fake: FakeTelegram, fault: str, error: type[Exception]
+) -> None:
+    fake.fail_next(fault, retry_after=7, migrate_to=-1009999)
+    chat = ChatRef("telegram", str(GROUP), is_private=False)
+    with pytest.raises(error) as caught:
+        await adapter.send(chat, PAYLOAD)
+    assert type(caught.value) is error
+    if isinstance(caught.value, RateLimited):
+        assert caught.value.retry_after == 7
+    if isinstance(caught.value, ChatMoved):
+        assert caught.value.new_chat_id == "-1009999"
+    assert fake.sent_messages(GROUP) == []
+    assert await adapter.send(chat, PAYLOAD)  # the next one goes through
+
+
+async def test_send_rejects_markup_the_fake_would_not_parse(adapter: TelegramAdapter) -> None:
+    bad = {**PAYLOAD, "text": "<b>unclosed & raw"}
+    with pytest.raises(MessageRejected, match=r"(?i)can't parse entities"):
+        await adapter.send(ChatRef("telegram", str(USER)), bad)
+
+
+async def test_enforced_flood_limits_answer_429_with_retry_after(
+    adapter: TelegramAdapter, fake: FakeTelegram
+) -> None:
+    fake.enforce_rate_limits(RateLimits(per_private_per_second=1))
+    chat = ChatRef("telegram", str(USER))
+    await adapter.send(chat, PAYLOAD)
+    with pytest.raises(RateLimited) as caught:
+        await adapter.send(chat, PAYLOAD)
+    assert caught.value.retry_after >= 1
+
+
+async def test_stop_is_clean_and_idempotent(fake: FakeTelegram, core: Core) -> None:
+    bot = TelegramAdapter(TelegramConfig(base_url=fake.api_url), fake.token, core,
+                          poll_timeout=1)
+    await bot.start()
+    fake.user_sends(USER, "/help")
+    await fake.wait_for_messages(USER)
+    await bot.stop()
+    await bot.stop()
+    assert fake.calls("getMe") and fake.calls("deleteWebhook")
