@@ -5,8 +5,11 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+import threading
+import time
 from collections.abc import AsyncIterator, Iterator
 
+import httpx
 import pytest
 
 from adapters.telegram.adapter import TelegramAdapter, file_url_for
@@ -227,3 +230,63 @@ async def test_stop_is_clean_and_idempotent(fake: FakeTelegram, core: Core) -> N
     await bot.stop()
     await bot.stop()
     assert fake.calls("getMe") and fake.calls("deleteWebhook")
+
+
+# The stand-in itself: what benchmarks and other tests rely on -------------------------------
+
+
+_client = httpx.Client(timeout=10)
+
+
+def _call(fake: FakeTelegram, method: str, **params: object) -> httpx.Response:
+    return _client.post(f"{fake.api_url}{fake.token}/{method}", json=params)
+
+
+def test_stand_in_accepts_json_bodies_and_refuses_a_wrong_token(fake: FakeTelegram) -> None:
+    ok = _call(fake, "sendMessage", chat_id=USER, text="a &lt; b", parse_mode="HTML").json()
+    assert ok["ok"] and ok["result"]["text"] == "a &lt; b"
+    bad = httpx.post(f"{fake.api_url}999:nope/getMe", timeout=5)
+    assert bad.status_code == 401 and bad.json()["ok"] is False
+    unknown = _call(fake, "sendTelepathy")
+    assert unknown.status_code == 404
+
+
+def test_stand_in_long_polls_until_an_update_arrives(fake: FakeTelegram) -> None:
+    started = time.monotonic()
+    assert _call(fake, "getUpdates", timeout=1).json()["result"] == []
+    assert time.monotonic() - started >= 0.9
+    threading.Timer(0.3, fake.user_sends, (USER, "/help")).start()
+    started = time.monotonic()
+    [update] = _call(fake, "getUpdates", timeout=5).json()["result"]
+    assert time.monotonic() - started < 2
+    assert update["message"]["entities"][0] == {"type": "bot_command", "offset": 0, "length": 5}
+    confirmed = _call(fake, "getUpdates", offset=update["update_id"] + 1, timeout=0).json()
+    assert confirmed["result"] == [] and fake.pending_updates() == 0
+
+
+def test_stand_in_enforces_group_flood_limits_on_a_scaled_clock(fake: FakeTelegram) -> None:
+    fake.enforce_rate_limits(RateLimits(per_group_per_minute=20, time_scale=0.03))
+    answers = [_call(fake, "sendMessage", chat_id=GROUP, text="x") for _ in range(21)]
+    assert [a.status_code for a in answers[:20]] == [200] * 20
+    assert answers[20].status_code == 429
+    assert answers[20].json()["parameters"]["retry_after"] >= 1
+    time.sleep(1.9)  # the 60 s window scaled to 1.8 s
+    assert _call(fake, "sendMessage", chat_id=GROUP, text="x").status_code == 200
+
+
+def test_stand_in_random_faults_are_seeded_and_repeatable() -> None:
+    outcomes = []
+    for _ in range(2):
+        with FakeTelegram() as server:
+            server.fail_randomly(0.3, kinds=("429", "403", "502"), seed=11)
+            outcomes.append([_call(server, "sendMessage", chat_id=USER, text="x").status_code
+                             for _ in range(30)])
+    assert outcomes[0] == outcomes[1]
+    assert 0 < outcomes[0].count(200) < 30
+
+
+async def test_group_replies_quote_the_command(adapter: TelegramAdapter,
+                                              fake: FakeTelegram) -> None:
+    command_id = fake.user_sends(GROUP, "/help", chat_type="supergroup")
+    [sent] = await fake.wait_for_messages(GROUP)
+    assert sent["reply_parameters"]["message_id"] == command_id
