@@ -20,6 +20,7 @@ from typing import Any
 from aiohttp import web
 
 from tests.fakes.server import ThreadedServer
+from tests.fakes.telegram_flood import FloodGate, RateLimits
 from tests.fakes.telegram_html import check_message, utf16_len
 
 JSON_PARAMS = {"commands", "allowed_updates", "scope", "link_preview_options",
@@ -27,16 +28,6 @@ JSON_PARAMS = {"commands", "allowed_updates", "scope", "link_preview_options",
 INT_PARAMS = {"offset", "limit", "timeout", "user_id", "message_thread_id",
               "reply_to_message_id", "message_id"}
 FAULTS = ("429", "403", "migrate", "parse", "502")
-
-
-@dataclass
-class RateLimits:
-    """Telegram's flood limits; `time_scale` < 1 shrinks every window for benchmarks."""
-
-    overall_per_second: int = 30
-    per_group_per_minute: int = 20
-    per_private_per_second: int = 1
-    time_scale: float = 1.0
 
 
 @dataclass
@@ -57,7 +48,6 @@ class _State:
     chat_types: dict[str, str] = field(default_factory=dict)
     admins: set[tuple[str, int]] = field(default_factory=set)
     faults: list[Fault] = field(default_factory=list)
-    history: list[tuple[float, str]] = field(default_factory=list)
 
 
 class FakeTelegram:
@@ -75,7 +65,7 @@ class FakeTelegram:
         self._random: random.Random | None = None
         self._fault_probability = 0.0
         self._fault_kinds: tuple[str, ...] = FAULTS
-        self.limits: RateLimits | None = None
+        self.flood: FloodGate | None = None
         self._new_update: asyncio.Event | None = None
         self._closing = False
         app = web.Application()
@@ -180,7 +170,8 @@ class FakeTelegram:
         self._fault_kinds = kinds
 
     def enforce_rate_limits(self, limits: RateLimits | None = None) -> None:
-        self.limits = limits or RateLimits()
+        """Answer 429 with retry_after when a send breaks Telegram's flood limits."""
+        self.flood = FloodGate(limits or RateLimits())
 
     def sent_messages(self, chat_id: int | str | None = None) -> list[dict[str, Any]]:
         with self._lock:
@@ -244,28 +235,13 @@ class FakeTelegram:
         return None
 
     def _rate_limited(self, chat_id: str) -> int | None:
-        """Seconds to wait if this message would break a flood limit, else record it."""
-        limits = self.limits
-        if limits is None:
+        """Seconds to wait if this message breaks a flood limit; call with the lock held."""
+        if self.flood is None:
             return None
-        now, scale = time.monotonic(), limits.time_scale
-        is_group = self._state.chat_types.get(chat_id, "") != "private" and (
-            not chat_id.lstrip("-").isdigit() or int(chat_id) < 0
-        )
-        checks = [("*", 1.0 * scale, limits.overall_per_second)]
-        if is_group:
-            checks.append((chat_id, 60.0 * scale, limits.per_group_per_minute))
-        else:
-            checks.append((chat_id, 1.0 * scale, limits.per_private_per_second))
-        history = self._state.history
-        for key, window, cap in checks:
-            recent = [t for t, k in history if (key == "*" or k == key) and now - t < window]
-            if len(recent) >= cap:
-                return max(1, round(window - (now - recent[0]) + 0.5))
-        history.append((now, chat_id))
-        if len(history) > 5000:
-            del history[: len(history) - 5000]
-        return None
+        kind = self._state.chat_types.get(chat_id)
+        is_group = kind != "private" if kind else not chat_id.lstrip("-").isdigit() or (
+            int(chat_id) < 0)
+        return self.flood.admit(chat_id, is_group)
 
     # methods -------------------------------------------------------------------------------
     async def _m_getme(self, params: dict[str, Any]) -> web.Response:
