@@ -11,6 +11,7 @@ from collections.abc import AsyncIterator, Iterator
 
 import httpx
 import pytest
+from telegram.error import InvalidToken
 
 from adapters.telegram.adapter import TelegramAdapter, file_url_for
 from adapters.telegram.incoming import parse_command
@@ -230,6 +231,17 @@ async def test_stop_is_clean_and_idempotent(fake: FakeTelegram, core: Core) -> N
     await bot.stop()
     await bot.stop()
     assert fake.calls("getMe") and fake.calls("deleteWebhook")
+
+
+async def test_a_wrong_token_fails_start_cleanly_and_send_refuses(fake: FakeTelegram,
+                                                                   core: Core) -> None:
+    bot = TelegramAdapter(TelegramConfig(base_url=fake.api_url), "999:wrong", core)
+    with pytest.raises(InvalidToken):
+        await bot.start()
+    assert not bot.app.running and fake.calls("getUpdates") == []
+    with pytest.raises(UpstreamError, match="not running"):
+        await bot.send(ChatRef("telegram", str(USER)), PAYLOAD)
+    await bot.stop()
 
 
 # The stand-in itself: what benchmarks and other tests rely on -------------------------------

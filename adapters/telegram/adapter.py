@@ -30,7 +30,7 @@ from adapters.telegram.render import TelegramRenderer
 from adapters.telegram.sender import mapped_errors, send_payload, telegram_chat_id
 from bot.commands.specs import BY_NAME, COMMANDS
 from bot.config import TelegramConfig
-from bot.errors import UserError
+from bot.errors import UpstreamError, UserError
 from bot.models import ChatRef, Reply
 from bot.ports import CommandHandler
 
@@ -78,21 +78,28 @@ class TelegramAdapter:
         self._started = False
 
     async def start(self) -> None:
-        await self.app.initialize()
-        await self.app.start()
-        await self._register_commands()
-        assert self.app.updater is not None
-        await self.app.updater.start_polling(
-            timeout=int(self._poll_timeout),
-            allowed_updates=[Update.MESSAGE, Update.CHANNEL_POST],
-        )
+        """Check the token (getMe), register the menu and start polling on this loop."""
+        try:
+            await self.app.initialize()
+            await self.app.start()
+            await self._register_commands()
+            assert self.app.updater is not None
+            await self.app.updater.start_polling(
+                timeout=int(self._poll_timeout),
+                allowed_updates=[Update.MESSAGE, Update.CHANNEL_POST],
+            )
+        except BaseException:
+            await self._teardown()  # a half-started Application leaks its HTTP pool
+            raise
         self._started = True
         log.info("Telegram bot @%s is polling", self.app.bot.username)
 
     async def stop(self) -> None:
-        if not self._started:
-            return
-        self._started = False
+        if self._started:
+            self._started = False
+            await self._teardown()
+
+    async def _teardown(self) -> None:
         if self.app.updater is not None and self.app.updater.running:
             await self.app.updater.stop()
         if self.app.running:
@@ -102,6 +109,8 @@ class TelegramAdapter:
     async def send(self, chat: ChatRef, payload: dict[str, Any]) -> str:
         """Send one outbox payload; failures come back as bot.errors (see sender.py)."""
         chat_id = telegram_chat_id(chat.chat_id)
+        if not self._started:
+            raise UpstreamError(f"Telegram adapter is not running; cannot send to {chat_id}")
         with mapped_errors(chat_id):
             message = await send_payload(self.app.bot, chat_id, payload)
         return str(message.message_id)
