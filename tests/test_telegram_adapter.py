@@ -153,6 +153,18 @@ async def test_slow_commands_keep_typing_until_the_reply_is_sent(
     assert len(fake.chat_actions(USER)) == len(actions), "fast commands do not type"
 
 
+async def test_a_slow_command_does_not_hold_up_other_users(
+    adapter: TelegramAdapter, fake: FakeTelegram, core: Core
+) -> None:
+    core.delay = 1.5
+    fake.user_sends(USER, "/summarize 1706.03762")
+    await asyncio.sleep(0.2)
+    fake.user_sends(USER + 1, "/help", user_id=USER + 1)
+    await fake.wait_for_messages(USER + 1, within=1.0)
+    assert fake.sent_messages(USER) == [], "the slow reply came first: updates ran in series"
+    await fake.wait_for_messages(USER)
+
+
 async def test_a_crashing_handler_gets_a_reference_not_a_traceback(
     adapter: TelegramAdapter, fake: FakeTelegram, caplog: pytest.LogCaptureFixture
 ) -> None:
