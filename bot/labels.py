@@ -25,6 +25,8 @@ _LABELS: dict[str, dict[str, str]] = {
         "announced": "announced",
         "more_authors": "more",
         "omitted": "more matching papers not shown",
+        "title": "Title",
+        "truncated": "shortened to fit; full text",
     },
     "zh": {
         "authors": "作者",
@@ -40,8 +42,29 @@ _LABELS: dict[str, dict[str, str]] = {
         "unavailable": "摘要暂不可用:语言模型未能回答,以下为原文摘要",
         "papers": "篇论文",
         "announced": "发布",
-        "more_authors": "等",
+        "more_authors": "人",
         "omitted": "篇匹配论文未显示",
+        "title": "标题",
+        "truncated": "内容过长已截断,全文见",
+    },
+    "zh-tw": {
+        "authors": "作者",
+        "categories": "分類",
+        "comment": "備註",
+        "summary": "摘要總結",
+        "takeaways": "要點",
+        "title_translation": "標題",
+        "abstract_translation": "摘要翻譯",
+        "abstract": "原文摘要",
+        "links": "連結",
+        "offline": "離線摘要(未設定大語言模型):摘自原文摘要",
+        "unavailable": "摘要暫不可用:語言模型未能回答,以下為原文摘要",
+        "papers": "篇論文",
+        "announced": "發布",
+        "more_authors": "人",
+        "omitted": "篇符合的論文未顯示",
+        "title": "標題",
+        "truncated": "內容過長已截斷,全文見",
     },
 }
 
@@ -52,12 +75,19 @@ NOTICES = {
 }
 
 
+def _tables(language: str) -> list[dict[str, str]]:
+    code = language.lower().replace("_", "-")
+    return [t for c in (code, code.split("-")[0]) if (t := _LABELS.get(c))]
+
+
 def label(language: str, key: str) -> str:
-    return _LABELS.get(language.split("-")[0], _LABELS["en"]).get(key) or _LABELS["en"][key]
+    """`key` in `language` ("zh", "zh-tw", "en-US"…), else English."""
+    return next((t[key] for t in _tables(language) if key in t), _LABELS["en"][key])
 
 
 def notice(language: str) -> str:
-    return NOTICES.get(language.split("-")[0], NOTICES["en"])
+    code = language.lower().split("-")[0]
+    return NOTICES.get(code, NOTICES["en"])
 
 
 def status_line(text: CardText) -> str | None:

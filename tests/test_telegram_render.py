@@ -123,8 +123,8 @@ def test_an_oversized_card_is_shortened_translation_first_never_dropped() -> Non
     shown = visible(R.card(card))
     assert utf16_len(shown) <= 4096
     assert "Short summary stays whole." in shown
-    assert "Translated abstract\n很长的翻译" in shown and "…" in shown
-    assert "shortened to fit Telegram; full text: https://arxiv.org/abs/2502.11190" in shown
+    assert "Abstract (translated)\n很长的翻译" in shown and "…" in shown
+    assert "shortened to fit; full text: https://arxiv.org/abs/2502.11190" in shown
 
 
 def test_everything_oversized_still_fits_in_one_message() -> None:
@@ -171,7 +171,7 @@ def test_digest_has_a_header_then_one_numbered_message_per_paper() -> None:
     assert len(payloads) == 4
     header = visible(payloads[0])
     assert "NLP <&>" in header and "2025-02-17" in header and "3 papers" in header
-    assert "+4 more matched" in header and "machine-generated" in header
+    assert "+4 more matching papers not shown" in header and "machine-generated" in header
     assert visible(payloads[2]).startswith("[2/3] ")
     both = R.reply(Reply(text="Here you go", digests=(digest,)))
     assert len(both) == 5 and visible(both[0]) == "Here you go"

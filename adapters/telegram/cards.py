@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from adapters.telegram.labels import label
 from adapters.telegram.markup import (
     ELLIPSIS,
     Piece,
@@ -21,6 +20,7 @@ from adapters.telegram.markup import (
     text,
     utf16_len,
 )
+from bot.labels import label
 from bot.models import Digest, PaperCard
 
 MAX_AUTHORS = 8
@@ -31,7 +31,7 @@ SHRINK_ORDER = ("abstract_tr", "abstract", "summary", "takeaways", "title_tr", "
 def authors_line(authors: tuple[str, ...], lang: str) -> str:
     shown = ", ".join(one_line(a) for a in authors[:MAX_AUTHORS])
     more = len(authors) - MAX_AUTHORS
-    return f"{shown} {ELLIPSIS} +{more} {label('more', lang)}" if more > 0 else shown
+    return f"{shown} {ELLIPSIS} +{more} {label(lang, 'more_authors')}" if more > 0 else shown
 
 
 def _fields(card: PaperCard) -> dict[str, str]:
@@ -64,27 +64,27 @@ def _assemble(card: PaperCard, prefix: str, f: dict[str, str], cut: bool) -> Pie
     if meta:
         lines.append(text(meta))
     if card.text.source == "offline":
-        lines.append(tag("i", text(f"ℹ️ {label('offline', lang)}")))
+        lines.append(tag("i", text(f"ℹ️ {label(lang, 'offline')}")))
     elif card.text.source == "unavailable":
-        lines.append(tag("b", text(f"⚠️ {label('unavailable', lang)}")))
+        lines.append(tag("b", text(f"⚠️ {label(lang, 'unavailable')}")))
     blocks: list[Piece] = [join(lines, "\n")]
     if f["summary"]:
-        blocks.append(join([tag("b", text(label("summary", lang))), text(f["summary"])], "\n"))
+        blocks.append(join([tag("b", text(label(lang, "summary"))), text(f["summary"])], "\n"))
     if f["takeaways"]:
         blocks.append(
-            join([tag("b", text(label("takeaways", lang))), text(f["takeaways"])], "\n")
+            join([tag("b", text(label(lang, "takeaways"))), text(f["takeaways"])], "\n")
         )
     if f["title_tr"]:
-        blocks.append(join([tag("b", text(label("title", lang) + ":")), text(f["title_tr"])], " "))
-    for key, name in (("abstract_tr", "translated_abstract"), ("abstract", "abstract")):
+        blocks.append(join([tag("b", text(label(lang, "title") + ":")), text(f["title_tr"])], " "))
+    for key, name in (("abstract_tr", "abstract_translation"), ("abstract", "abstract")):
         if f[key]:
             quote = tag("blockquote", text(f[key]), " expandable")
-            blocks.append(join([tag("b", text(label(name, lang))), quote], "\n"))
+            blocks.append(join([tag("b", text(label(lang, name))), quote], "\n"))
     foot = [link(links.abs, text("arXiv")), link(links.pdf, text("PDF")),
             link(links.papers_cool, text("papers.cool"))]
     footer = join(foot, " · ")
     if cut:
-        note = join([text(f"✂️ {label('truncated', lang)}: "), link(links.abs, text(links.abs))])
+        note = join([text(f"✂️ {label(lang, 'truncated')}: "), link(links.abs, text(links.abs))])
         footer = join([footer, note], "\n")
     blocks.append(footer)
     return join(blocks, "\n\n")
@@ -122,15 +122,15 @@ def digest_header(digest: Digest) -> Piece:
     lang = digest.language
     title = f"📰 {digest.topic}"
     if digest.announced is not None:
-        title += f" · arXiv {label('announced', lang)} {digest.announced.isoformat()}"
+        title += f" · arXiv {label(lang, 'announced')} {digest.announced.isoformat()}"
     lines: list[Piece] = [tag("b", text(title))]
     if digest.quiet_reason is not None:
         lines.append(text(digest.quiet_reason))
     else:
-        count = f"{len(digest.cards)} {label('papers', lang)}"
+        count = f"{len(digest.cards)} {label(lang, 'papers')}"
         lines.append(text(count))
         if digest.omitted:
-            lines.append(text(f"+{digest.omitted} {label('omitted', lang)}"))
+            lines.append(text(f"+{digest.omitted} {label(lang, 'omitted')}"))
         if digest.notice:
             lines.append(tag("i", text(digest.notice)))
     return join(lines, "\n")
