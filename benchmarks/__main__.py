@@ -61,22 +61,29 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", nargs="*", default=[], metavar="N",
                         help="run only these scenario numbers (1-6)")
     args = parser.parse_args(argv)
-    # The product logs retries and rate limits at INFO/WARNING; the table is what matters here.
-    logging.basicConfig(level=logging.ERROR, format="%(levelname)s %(name)s: %(message)s")
-    # PTB logs every 429 with a traceback; scenario 4 counts them at the stand-in instead.
-    logging.getLogger("telegram.ext.AIORateLimiter").setLevel(logging.CRITICAL)
     started = time.monotonic()
+    load_before = machine()["loadavg"]
     rows = asyncio.run(run_all(args.quick, set(args.only)))
     duration = time.monotonic() - started
     print(table(rows))
     info = machine()
     print(f"\n{'quick' if args.quick else 'full'} run, {duration:.0f} s on {info['nproc']} × "
-          f"{info['cpu']}, {info['memory_mb']} MB RAM, Python {info['python']}")
+          f"{info['cpu']}, {info['memory_mb']} MB RAM, Python {info['python']}; load average "
+          f"{load_before} before, {info['loadavg']} after")
     write_json(args.json, rows, {"mode": "quick" if args.quick else "full",
-                                 "duration_seconds": round(duration, 1)})
+                                 "duration_seconds": round(duration, 1),
+                                 "loadavg_before": load_before})
     progress(f"wrote {args.json}")
     return 0
 
 
+def quiet_logging() -> None:
+    """The product logs retries and rate limits; the table is what matters here."""
+    logging.basicConfig(level=logging.ERROR, format="%(levelname)s %(name)s: %(message)s")
+    # PTB logs every 429 with a traceback; scenario 4 counts them at the stand-in instead.
+    logging.getLogger("telegram.ext.AIORateLimiter").setLevel(logging.CRITICAL)
+
+
 if __name__ == "__main__":
+    quiet_logging()
     raise SystemExit(main())

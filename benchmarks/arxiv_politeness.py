@@ -46,8 +46,15 @@ async def run(quick: bool) -> list[Row]:
                      f"{with_meta} came back with metadata"),
     ]
     if server_gaps:
-        rows.append(at_least(NAME, "smallest gap seen by arXiv", min(server_gaps), "s",
-                             INTERVAL, label="3 s"))
+        smallest = min(server_gaps)
+        i = server_gaps.index(smallest)
+        note = f"between the {seen[i].kind} and {seen[i + 1].kind} requests"
+        if smallest < INTERVAL:
+            note += (f", {1000 * (INTERVAL - smallest):.1f} ms short: the pacer spaces request "
+                     "starts in the client, so a slower send of the earlier request (e.g. a new "
+                     "connection) narrows the gap arXiv sees")
+        rows.append(at_least(NAME, "smallest gap seen by arXiv", smallest, "s",
+                             INTERVAL, label="3 s", note=note))
         rows.append(info(NAME, "smallest gap between client starts", min(client_gaps), "s",
                          INTERVAL))
     return rows

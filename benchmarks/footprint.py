@@ -2,14 +2,13 @@
 
 `paperbot run` starts with Telegram and Discord both connected to their stand-ins (and arXiv
 and the LLM pointed at theirs); time to ready is from spawn to its "paperbot: ready" line, idle
-memory is VmRSS from /proc a few seconds later. Peak memory of a 300-paper `paperbot digest`
-is the kernel's own maximum RSS for that child (os.wait4), so no sample can miss the peak.
+memory is VmRSS from /proc a few seconds later; peak memory (e.g. of a 300-paper
+`paperbot digest`) is VmHWM, the kernel's high-water mark for that process.
 """
 
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
 import subprocess
 import sys
@@ -51,23 +50,38 @@ def vm_kb(pid: int, field: str) -> int | None:
 
 
 def reap(proc: subprocess.Popen[str], timeout: float) -> tuple[int, int]:
-    """Wait for the child; returns (exit status, its peak RSS in kB: ru_maxrss, Linux)."""
+    """Wait for the child; returns (exit status, its peak RSS in kB).
+
+    The peak is VmHWM sampled until exit (it only grows). The kernel's ru_maxrss from
+    wait4() would be wrong here: it keeps the high-water mark of the benchmark process
+    that forked the child, carried across exec.
+    """
     deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
-        if pid:
-            proc.returncode = os.waitstatus_to_exitcode(status)
-            return proc.returncode, int(usage.ru_maxrss)
-        time.sleep(0.05)
-    proc.kill()
-    _, status, usage = os.wait4(proc.pid, 0)
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    return proc.returncode, int(usage.ru_maxrss)
+    peak = 0
+    while proc.poll() is None:
+        peak = max(peak, vm_kb(proc.pid, "VmHWM") or 0)
+        if time.monotonic() > deadline:
+            proc.kill()
+            proc.wait()
+            break
+        time.sleep(0.02)
+    return int(proc.returncode), peak
 
 
-def start_run(env: dict[str, str], config: Path) -> tuple[subprocess.Popen[str], float, list[str]]:
-    """Spawn `paperbot run`; returns the process, seconds to "paperbot: ready", its stderr."""
-    stderr: list[str] = []
+def import_seconds(env: dict[str, str]) -> float:
+    """What a bare interpreter needs to import what `paperbot run` imports before it starts."""
+    started = time.perf_counter()
+    subprocess.run([sys.executable, "-c", "import bot.runner, openai"], env=env, cwd=ROOT,
+                   check=True)
+    return time.perf_counter() - started
+
+
+def start_run(
+    env: dict[str, str], config: Path
+) -> tuple[subprocess.Popen[str], float, list[tuple[float, str]]]:
+    """Spawn `paperbot run`; returns the process, seconds to "paperbot: ready", and its
+    stderr lines with the seconds since spawn at which each arrived."""
+    stderr: list[tuple[float, str]] = []
     ready = threading.Event()
     started = time.perf_counter()
     proc = subprocess.Popen([sys.executable, "-m", "bot", "run", "--config", str(config)],
@@ -82,15 +96,52 @@ def start_run(env: dict[str, str], config: Path) -> tuple[subprocess.Popen[str],
 
     def pump_err() -> None:
         assert proc.stderr is not None
-        stderr.extend(line.rstrip() for line in proc.stderr)
+        stderr.extend((time.perf_counter() - started, line.rstrip()) for line in proc.stderr)
 
     threading.Thread(target=pump_out, daemon=True).start()
     threading.Thread(target=pump_err, daemon=True).start()
     while not ready.wait(0.005):
         if proc.poll() is not None or time.perf_counter() - started > 60:
             proc.kill()
-            raise RuntimeError("paperbot run never got ready: " + " | ".join(stderr[-5:]))
+            raise RuntimeError(
+                "paperbot run never got ready: " + " | ".join(ln for _, ln in stderr[-5:])
+            )
     return proc, time.perf_counter() - started, stderr
+
+
+def bytecode_envs(env: dict[str, str], tmp: Path) -> dict[str, dict[str, str]]:
+    """Python with no bytecode cache for the venv (PYTHONDONTWRITEBYTECODE=1 and a venv
+    installed without .pyc files, as `uv sync` does by default: every package module is
+    compiled at each start) and with a warm one. The warm cache lives under `tmp`
+    (PYTHONPYCACHEPREFIX), so the shared venv is left alone."""
+    cold = {**env, "PYTHONDONTWRITEBYTECODE": "1"}
+    cold.pop("PYTHONPYCACHEPREFIX", None)
+    warm = {**env, "PYTHONPYCACHEPREFIX": str(tmp / "pycache")}
+    warm.pop("PYTHONDONTWRITEBYTECODE", None)
+    return {"no bytecode cache": cold, "bytecode cache warm": warm}
+
+
+def run_rows(label: str, env: dict[str, str], config: Path, settle: float) -> list[Row]:
+    """Start `paperbot run`, wait for ready, let it idle, read its memory, stop it."""
+    progress(f"{NAME}: `paperbot run` with Telegram and Discord, {label}")
+    proc, to_ready, stderr = start_run(env, config)
+    started = [f"{ln.split(': started')[0].split()[-1]} at {t:.1f} s"
+               for t, ln in stderr if ": started" in ln]
+    time.sleep(settle)
+    idle = vm_kb(proc.pid, "VmRSS")
+    proc.send_signal(signal.SIGTERM)
+    code, peak = reap(proc, 30)
+    rows = [at_most(NAME, f"time to ready, {label}", to_ready, "s", 2.0, label="2 s",
+                    note=f"adapters started: {', '.join(started) or 'none'}")]
+    if idle is None:
+        rows.append(info(NAME, f"idle RSS, {label}", None, "MB", 120.0,
+                         note="the process was gone before it could be measured"))
+    else:
+        rows.append(at_most(NAME, f"idle RSS {settle:g} s after ready, {label}", idle / 1024,
+                            "MB", 120.0, label="120 MB"))
+    rows.append(info(NAME, f"peak RSS start to stop, {label}", peak / 1024, "MB",
+                     note=f"exit status {code} after SIGTERM; includes the start-up fetch"))
+    return rows
 
 
 def measure(quick: bool) -> list[Row]:
@@ -113,36 +164,32 @@ def measure(quick: bool) -> list[Row]:
                 PAPERBOT_DISCORD_API_BASE=discord.api_base,
                 PAPERBOT_DISCORD_GATEWAY_URL=discord.gateway_url,
             )
-            progress(f"{NAME}: starting `paperbot run` with Telegram and Discord")
-            proc, to_ready, stderr = start_run(env, config)
-            both = [ln for ln in stderr if ": started" in ln]
-            time.sleep(settle)
-            idle = vm_kb(proc.pid, "VmRSS")
-            proc.send_signal(signal.SIGTERM)
-            code, run_peak = reap(proc, 30)
-            rows.append(at_most(NAME, "time to ready (run)", to_ready, "s", 2.0, label="2 s",
-                                note=f"adapters started: {len(both)} of 2"))
-            if idle is None:
-                rows.append(info(NAME, "idle RSS (run)", None, "MB", 120.0,
-                                 note="process gone before it could be measured"))
+            envs = bytecode_envs(env, Path(tmp))
+            if quick:  # the cold start only: warming the cache costs another cold import
+                del envs["bytecode cache warm"]
             else:
-                rows.append(at_most(NAME, f"idle RSS (run, {settle:g} s after ready)",
-                                    idle / 1024, "MB", 120.0, label="120 MB"))
-            rows.append(info(NAME, "peak RSS (run, start to stop)", run_peak / 1024, "MB",
-                             note=f"exit status {code} after SIGTERM"))
-
-            progress(f"{NAME}: `paperbot digest` of {papers} papers")
+                for label, e in envs.items():
+                    seconds = import_seconds(e)  # the cold one also fills the warm cache
+                    if label == "no bytecode cache":
+                        import_seconds(envs["bytecode cache warm"])
+                    rows.append(info(NAME, f"imports alone, {label}", seconds, "s", 2.0,
+                                     note="python -c 'import bot.runner, openai'"))
+            for label, e in envs.items():
+                rows.extend(run_rows(label, e, config, settle))
+            label, last = list(envs.items())[-1]
+            progress(f"{NAME}: `paperbot digest` of {papers} papers, {label}")
             started = time.perf_counter()
             digest = subprocess.Popen(
                 [sys.executable, "-m", "bot", "digest", "--config", str(config), "--lang", "zh",
                  "--format", "json", "--output", str(Path(tmp) / "digest.json")],
-                env=env, cwd=ROOT, text=True, stdout=subprocess.DEVNULL,
+                env=last, cwd=ROOT, text=True, stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL)
+            calls_before = llm.count
             code, peak = reap(digest, 180)
             took = time.perf_counter() - started
-            rows.append(info(NAME, f"peak RSS ({papers}-paper digest)", peak / 1024, "MB", 120.0,
-                             note=f"exit {code}, {took:.1f} s, {llm.count} LLM calls; "
-                                  "reference: the idle target"))
+            rows.append(info(NAME, f"peak RSS, {papers}-paper digest", peak / 1024, "MB",
+                             note=f"exit {code}, {took:.1f} s, {llm.count - calls_before} "
+                                  "LLM calls"))
         finally:
             discord.stop()
     return rows

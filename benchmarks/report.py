@@ -78,8 +78,13 @@ def machine() -> dict[str, Any]:
                 mem_mb = int(line.split()[1]) // 1024
     except OSError:
         pass
+    try:
+        load = Path("/proc/loadavg").read_text().split()[:3]
+    except OSError:
+        load = []
     return {
         "nproc": os.cpu_count(),
+        "loadavg": " ".join(load),  # other work on the machine skews timings
         "cpu": cpu,
         "memory_mb": mem_mb,
         "python": sys.version.split()[0],
