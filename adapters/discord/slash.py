@@ -39,6 +39,12 @@ def join_args(spec: CommandSpec, values: dict[str, Any]) -> str:
     return " ".join(p for p in parts if p)
 
 
+def required(arg: ArgSpec) -> bool:
+    """A slash command cannot reply to a message, so what a reply could supply must be given:
+    `/translate lang:zh` alone would otherwise translate the word "zh"."""
+    return arg.required or arg.from_reply
+
+
 def slash_command(spec: CommandSpec, on_command: OnCommand,
                   complete: Completer) -> app_commands.Command[Any, ..., None]:
     async def callback(interaction: discord.Interaction, **values: Any) -> None:
@@ -50,7 +56,7 @@ def slash_command(spec: CommandSpec, on_command: OnCommand,
     for arg in spec.args:
         parameters.append(inspect.Parameter(
             arg.name, inspect.Parameter.KEYWORD_ONLY,
-            annotation=str, default=inspect.Parameter.empty if arg.required else None,
+            annotation=str, default=inspect.Parameter.empty if required(arg) else None,
         ))
         if arg.choices:
             autocomplete[arg.name] = _autocompleter(arg, complete)

@@ -15,6 +15,9 @@ class ArgSpec:
     required: bool = True
     rest: bool = False
     choices: str | None = None  # "topic" or "language": adapters offer autocomplete
+    # Optional only because a replied-to message can stand in for it: platforms whose
+    # commands cannot reply to a message (Discord slash commands) make it required.
+    from_reply: bool = False
 
 
 @dataclass(frozen=True)
@@ -49,7 +52,13 @@ COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec(
         "translate",
         "Translate an arXiv paper's abstract or any text (or reply to a message)",
-        (ArgSpec("text", "arXiv id, URL or text to translate", required=False, rest=True), _LANG),
+        (ArgSpec(
+                "text",
+                "arXiv id, URL or text to translate",
+                required=False,
+                rest=True,
+                from_reply=True,
+            ), _LANG),
         slow=True,
     ),
     CommandSpec("topics", "List the configured topics you can subscribe to"),

@@ -19,6 +19,7 @@ from aiohttp import WSMsgType, web
 
 from tests.fakes.server import ThreadedServer
 
+TOKEN = "fake-token"  # the only bot token the stand-in accepts
 APP_ID = "900000000000000001"
 BOT_ID = APP_ID
 GUILD_ID = "900000000000000100"
@@ -86,6 +87,16 @@ def validate_message(body: dict[str, Any]) -> dict[str, Any]:
     return errors
 
 
+def _check_options(command: dict[str, Any], options: dict[str, str]) -> None:
+    """Refuse what a Discord client cannot send: unknown options or a required one missing."""
+    known = {o["name"]: o for o in command.get("options", [])}
+    unknown = set(options) - set(known)
+    missing = [n for n, o in known.items() if o.get("required") and n not in options]
+    if unknown or missing:
+        raise ValueError(f"Discord would not send /{command['name']}: "
+                         f"unknown {sorted(unknown)}, missing required {missing}")
+
+
 def _json(data: Any, status: int = 200, headers: dict[str, str] | None = None) -> web.Response:
     # discord.py only parses JSON when Content-Type is exactly "application/json".
     return web.Response(
@@ -136,6 +147,7 @@ class FakeDiscord:
     """Start with `start()`; then `api_base` and `gateway_url` are what the adapter needs."""
 
     def __init__(self) -> None:
+        self.token = TOKEN
         self.requests: list[Request] = []
         self.commands: list[dict[str, Any]] = []
         self.messages: dict[str, list[dict[str, Any]]] = {}
@@ -210,6 +222,7 @@ class FakeDiscord:
         if command is None:
             raise LookupError(f"/{name} was never registered; registered: "
                               f"{[c['name'] for c in self.commands]}")
+        _check_options(command, options or {})
         inv = Invocation(self, self.snowflake(), f"token-{self.snowflake()}")
         self.invocations[inv.id] = inv
         opts = [
@@ -314,7 +327,7 @@ class FakeDiscord:
             "total": 1000, "remaining": 999, "reset_after": 0, "max_concurrency": 1}})
 
     async def _me(self, request: web.Request) -> web.Response:
-        if request.headers.get("Authorization", "") != "Bot fake-token":
+        if request.headers.get("Authorization", "") != f"Bot {TOKEN}":
             return _json({"message": "401: Unauthorized", "code": 0}, 401)
         return _json(self._user_obj(BOT_ID))
 
