@@ -67,7 +67,13 @@ class Service:
             self.scheduler.add_daily(key, dest.time, dest.timezone, self._slot_job(key))
 
     def _chat_changed(self, chat: ChatRef) -> None:
-        self.schedule_all()
+        """Reschedule only this chat: rebuilding every job on each /subscribe is quadratic
+        (200 users subscribing at once kept the loop busy for ten seconds)."""
+        dest = next((d for d in self._dests() if d.chat.key == chat.key), None)
+        if dest is None or dest.paused or not dest.topics:
+            self.scheduler.remove(chat.key)
+        else:
+            self.scheduler.add_daily(chat.key, dest.time, dest.timezone, self._slot_job(chat.key))
 
     def _slot_job(self, key: str) -> Any:
         async def job() -> None:
