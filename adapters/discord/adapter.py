@@ -68,6 +68,8 @@ class DiscordAdapter:
         self._handle = handle
         self._renderer = renderer or DiscordRenderer()
         self._ready_timeout = ready_timeout
+        # paperbot never joins voice: the missing-voice-library warnings only alarm operators.
+        discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False
         # Slash commands need no privileged intents; guilds lets us resolve channels.
         # Short 429 waits are retried inside discord.py; a long one raises RateLimited so
         # the outbox reschedules instead of holding a delivery for minutes.
