@@ -145,7 +145,7 @@ def run_rows(label: str, env: dict[str, str], config: Path, settle: float) -> li
 
 
 def measure(quick: bool) -> list[Row]:
-    papers = 100 if quick else 300
+    papers = 50 if quick else 300
     settle = 2.0 if quick else 5.0
     rows: list[Row] = []
     with tempfile.TemporaryDirectory() as tmp, FakeArxiv() as arxiv, FakeLLM() as llm, \
