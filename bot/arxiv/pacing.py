@@ -37,9 +37,14 @@ class ArxivRejected(Exception):
     """arXiv answered with an error feed: retrying the same request cannot help."""
 
 
+# Our clock starts a request a little before arXiv sees it arrive (connection set-up varies),
+# so a gap measured at arXiv can be shorter than ours by that jitter: keep a margin.
+ARRIVAL_MARGIN_SECONDS = 0.1
+
+
 @dataclass
 class RequestPacer:
-    """Spaces request starts at least `interval` seconds apart, across threads."""
+    """Spaces request starts at least `interval` (+ a small margin) apart, across threads."""
 
     interval: float
     records: list[RequestRecord] = field(default_factory=list)
@@ -53,7 +58,8 @@ class RequestPacer:
         """
         with self._lock:
             now = time.monotonic()
-            wait = self._last_start + self.interval - now
+            margin = ARRIVAL_MARGIN_SECONDS if self.interval >= 1 else 0.0
+            wait = self._last_start + self.interval + margin - now
             if wait > 0:
                 return wait
             self._last_start = now
