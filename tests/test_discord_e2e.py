@@ -54,15 +54,15 @@ class Bot:
     process: Process
     args: list[str]
     env: dict[str, str]
-    slot: str  # HH:MM of the channel's and the subscriber's digest, a minute boundary
+    slot_at: datetime  # the channel's and the subscriber's digest slot, a minute boundary
     before_restart: dict[str, int] = field(default_factory=dict)  # messages per channel
 
 
-def _next_minute(lead: float) -> str:
-    """HH:MM of the first minute boundary at least `lead` seconds away: a private digest's
-    time has no seconds, so the channel's slot is put on the same boundary."""
+def _next_minute(lead: float) -> datetime:
+    """The first minute boundary at least `lead` seconds away: a private digest's time has
+    no seconds, so the channel's slot is put on the same boundary."""
     soon = datetime.now(ZoneInfo(TZ)) + timedelta(seconds=lead + 60)
-    return soon.strftime("%H:%M")
+    return soon.replace(second=0, microsecond=0)
 
 
 def _a_sunday_now() -> str:
@@ -73,7 +73,7 @@ def _a_sunday_now() -> str:
     return (now - timedelta(days=(now.weekday() - 6) % 7)).isoformat()
 
 
-def _config(path: Path, slot: str) -> Path:
+def _config(path: Path, slot_at: datetime) -> Path:
     example = (ROOT / "config.example.toml").read_text(encoding="utf-8")
     path.write_text(
         example
@@ -82,7 +82,7 @@ def _config(path: Path, slot: str) -> Path:
 platform = "discord"
 chat = "{CHANNEL_ID}"
 topics = ["R1_Reasoning"]
-time = "{slot}:00"
+time = "{slot_at:%H:%M:%S}"
 timezone = "{TZ}"
 language = "en"
 """,
@@ -111,9 +111,9 @@ def bot(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Bot]:
             PAPERBOT_BOT_DELIVERY_LEASE_SECONDS="2",
             PAPERBOT_NOW=_a_sunday_now(),
         )
-        slot = _next_minute(LEAD)
-        args = ["run", "--config", str(_config(tmp / "paperbot.toml", slot))]
-        bot = Bot(discord, arxiv, llm, Process(args, env), args, env, slot)
+        slot_at = _next_minute(LEAD)
+        args = ["run", "--config", str(_config(tmp / "paperbot.toml", slot_at))]
+        bot = Bot(discord, arxiv, llm, Process(args, env), args, env, slot_at)
         try:
             bot.process.wait_ready()
             yield bot
@@ -166,8 +166,10 @@ def test_a_dm_subscriber_sets_their_digest_time(bot: Bot) -> None:
 
     assert "Subscribed" in ask("subscribe", {"topic": "R1_Reasoning"})
     assert ask("settings", {"setting": "lang", "value": "en"}) == "Language set to English."
-    said = ask("settings", {"setting": "time", "value": bot.slot})
-    assert said == f"Daily digest time set to {bot.slot} ({TZ})."
+    slot = f"{bot.slot_at:%H:%M}"
+    said = ask("settings", {"setting": "time", "value": slot})
+    assert said == f"Daily digest time set to {slot} ({TZ})."
+    assert datetime.now(UTC) < bot.slot_at - timedelta(seconds=2), "too late: raise LEAD"
 
 
 def test_summarize_is_deferred_then_followed_by_the_card(bot: Bot) -> None:
