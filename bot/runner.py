@@ -50,6 +50,7 @@ class Service:
         )
         self.scheduler = Scheduler(core.clock)
         self._stop = asyncio.Event()
+        self._fetching = asyncio.Lock()
         core.on_chat_changed = self._chat_changed
 
     def _dests(self) -> list[Destination]:
@@ -108,7 +109,11 @@ class Service:
         if dest is None:
             return 0
         if not self.fanout.pending_listings(dest, dests):
-            await self.fetch()  # first run, or the topics' categories changed
+            # First run, or the topics' categories changed. Slots that fire together wait
+            # for one fetch instead of each asking arXiv (200 slots made 400 requests).
+            async with self._fetching:
+                if not self.fanout.pending_listings(dest, self._dests()):
+                    await self.fetch()
         added = await self.fanout.plan(dest, dests)
         if added:
             self.dispatcher.notify()
