@@ -327,7 +327,10 @@ def test_every_message_passed_the_validator_and_pings_nobody(bot: Bot) -> None:
     for body in bodies:
         assert validate_message(body) == {}, body
         assert body.get("allowed_mentions") == {"parse": []}, body
-    assert not [r for r in bot.discord.requests if r.status == 400]
+    # No 400 (invalid body), no 404 (an interaction acknowledged after Discord's 3 s).
+    refused = [(r.method, r.path, r.status) for r in bot.discord.requests
+               if r.status >= 400 and r.status != 429]
+    assert not refused
 
 
 def test_the_log_is_quiet_and_names_the_platforms(bot: Bot) -> None:

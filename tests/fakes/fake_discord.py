@@ -133,6 +133,7 @@ class Invocation:
     token: str
     callbacks: list[dict[str, Any]] = field(default_factory=list)
     followups: list[dict[str, Any]] = field(default_factory=list)
+    sent_at: float = field(default_factory=time.monotonic)
 
     async def callback(self, within: float = 5) -> dict[str, Any]:
         await self.fake.wait_until(lambda: bool(self.callbacks), within)
@@ -157,6 +158,7 @@ class FakeDiscord:
         self.users = {USER_ID}
         self.faults: list[Fault] = []
         self.invocations: dict[str, Invocation] = {}
+        self.ack_deadline = 3.0  # seconds: Discord forgets an interaction not answered in time
         self._ids = itertools.count(int(time.time()) << 22)
         self._ws: web.WebSocketResponse | None = None
         self._seq = 0
@@ -355,6 +357,8 @@ class FakeDiscord:
     async def _callback(self, request: web.Request) -> web.Response:
         inv = self.invocations.get(request.match_info["id"])
         if inv is None or inv.token != request.match_info["token"]:
+            return _json({"message": "Unknown interaction", "code": 10062}, 404)
+        if time.monotonic() - inv.sent_at > self.ack_deadline:
             return _json({"message": "Unknown interaction", "code": 10062}, 404)
         if inv.callbacks:
             return _json({"message": "Interaction has already been acknowledged.",
