@@ -181,6 +181,12 @@ class IncomingCommand:
     user_is_admin: bool = True
     replied_text: str | None = None  # text of the message this one replies to, if any
     locale: str | None = None  # the user's client language, if the platform tells
+    # Named options, when the platform has them (Discord slash commands): then the core reads
+    # these instead of guessing from `args` ("Bonjour de" is text, not text + German).
+    options: tuple[tuple[str, str], ...] | None = None
+
+    def option(self, name: str) -> str | None:
+        return dict(self.options or ()).get(name)
 
 
 @dataclass(frozen=True)

@@ -205,3 +205,16 @@ def test_completer_offers_topics_and_languages(bot: Harness) -> None:
     assert complete("language", "z", PRIVATE)[:2] == ["zh", "zh-tw"]
     assert "R1_Reasoning" in complete("topic", "r1", PRIVATE)
     assert complete("topic", "cs.c", PRIVATE)[:2] == ["cs.CC", "cs.CE"]
+
+
+async def test_named_options_are_not_reparsed(bot: Harness) -> None:
+    """Discord gives text and lang separately: text ending in a language code stays text."""
+    cmd = IncomingCommand(
+        "translate", "Bonjour de", PRIVATE, "7", options=(("text", "Bonjour de"),)
+    )
+    reply = await bot.router.handle(cmd)
+    assert reply.text.endswith("[zh] Bonjour de")
+    both = IncomingCommand(
+        "translate", "Bonjour de en", PRIVATE, "7", options=(("text", "Bonjour de"), ("lang", "en"))
+    )
+    assert (await bot.router.handle(both)).text.endswith("[en] Bonjour de")

@@ -61,7 +61,11 @@ async def summarize(core: Core, cmd: IncomingCommand) -> Reply:
 
 
 async def translate(core: Core, cmd: IncomingCommand) -> Reply:
-    text, language = split_trailing_language(cmd.args)
+    if cmd.options is not None:
+        text, given = (cmd.option("text") or "").strip(), cmd.option("lang")
+        language = normalize_language(given) if given else None
+    else:
+        text, language = split_trailing_language(cmd.args)
     if cmd.replied_text and language is None and is_language(text):
         text, language = "", normalize_language(text)  # "/translate ja" as a reply
     if not text and cmd.replied_text:
