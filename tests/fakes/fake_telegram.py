@@ -292,7 +292,8 @@ class FakeTelegram:
                 return _error(429, f"Too Many Requests: retry after {wait}",
                               {"retry_after": wait})
             message_id = next(self._ids)
-            record = {**params, "chat_id": chat_id, "message_id": message_id}
+            record = {**params, "chat_id": chat_id, "message_id": message_id,
+                      "at": time.monotonic()}
             self._state.sent.append(record)
         chat_type = self._state.chat_types.get(chat_id, "private")
         return _ok({"message_id": message_id, "date": int(time.time()), "text": text,

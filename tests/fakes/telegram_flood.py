@@ -25,6 +25,7 @@ class FloodGate:
     def __init__(self, limits: RateLimits) -> None:
         self.limits = limits
         self._sent: deque[tuple[float, str]] = deque(maxlen=10_000)
+        self.refused: list[tuple[float, str]] = []  # (monotonic time, chat id) of each 429
 
     def admit(self, chat_id: str, is_group: bool) -> int | None:
         now, limits = time.monotonic(), self.limits
@@ -37,6 +38,7 @@ class FloodGate:
         for key, window, cap in checks:
             recent = [t for t, k in self._sent if (key == "*" or k == key) and now - t < window]
             if len(recent) >= cap:
+                self.refused.append((now, chat_id))
                 return max(1, round(window - (now - recent[0]) + 0.5))
         self._sent.append((now, chat_id))
         return None
