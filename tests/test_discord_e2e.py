@@ -156,7 +156,7 @@ def dm(bot: Bot, name: str, options: dict[str, str] | None = None) -> Invocation
     return bot.discord.invoke(name, options, guild=False, channel_id=DM_CHANNEL)
 
 
-def test_a_dm_subscriber_sets_their_digest_time(bot: Bot) -> None:
+def test_a_dm_subscriber_subscribes_before_the_slot(bot: Bot) -> None:
     """First, so the subscription exists before the slot; its digest is checked below."""
     def ask(name: str, options: dict[str, str]) -> str:
         inv = bot.discord.invoke(name, options, guild=False, channel_id=DM_CHANNEL,
