@@ -106,16 +106,20 @@ class FakeTelegram:
             self.server.call_soon(event.set)
 
     # test controls -------------------------------------------------------------------------
-    def user_sends(self, chat_id: int | str, text: str, *, user_id: int = 42,
+    def user_sends(self, chat_id: int | str, text: str | None, *, user_id: int = 42,
                    chat_type: str | None = None, reply_to: str | None = None,
-                   language_code: str | None = "en", edited: bool = False) -> int:
-        """Queue an update as if a user typed `text`; returns its message_id."""
+                   language_code: str | None = "en", edited: bool = False,
+                   extra: dict[str, Any] | None = None) -> int:
+        """Queue an update as if a user typed `text`; returns its message_id.
+
+        `text=None` with `extra` (e.g. {"photo": [...]}) sends a message without text."""
         chat_type = chat_type or ("private" if int(chat_id) > 0 else "group")
         message: dict[str, Any] = {
             "message_id": next(self._message_ids),
             "date": int(time.time()),
             "chat": {"id": int(chat_id), "type": chat_type},
-            "text": text,
+            **({"text": text} if text is not None else {}),
+            **(extra or {}),
         }
         if chat_type == "private":
             message["chat"]["first_name"] = "Ada"
@@ -126,7 +130,7 @@ class FakeTelegram:
             if language_code:
                 sender["language_code"] = language_code
             message["from"] = sender
-        if text.startswith("/"):
+        if text is not None and text.startswith("/"):
             command = text.split()[0]
             message["entities"] = [
                 {"type": "bot_command", "offset": 0, "length": utf16_len(command)}
