@@ -107,7 +107,8 @@ async def test_slow_command_is_deferred_then_followed_up_with_the_card(
     assert followups[0]["allowed_mentions"] == {"parse": []}
     assert core.commands == [IncomingCommand(
         "summarize", "1706.03762 zh", ChatRef("discord", CHANNEL_ID, is_private=False),
-        USER_ID, user_is_admin=True, locale="zh-CN")]
+        USER_ID, user_is_admin=True, locale="zh-CN",
+        options=(("id", "1706.03762"), ("lang", "zh")))]
 
 
 async def test_fast_command_is_answered_directly(

@@ -256,9 +256,6 @@ def test_translate_needs_its_text_on_discord(bot: Bot) -> None:
     assert "[zh] zh" in answer["content"]  # given as text, it is text
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "the adapter joins options into one line and the core reads a trailing language code "
-    "from it: text 'Bonjour de' without lang is translated as 'Bonjour' into German"))
 def test_translate_text_ending_in_a_language_code_is_all_text(bot: Bot) -> None:
     (answer,) = answers(bot.discord.invoke("translate", {"text": "Bonjour de"}))
     assert "[zh] Bonjour de" in answer["content"]  # the chat's language, the whole text

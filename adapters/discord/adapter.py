@@ -21,7 +21,7 @@ from discord.gateway import DiscordWebSocket
 from discord.http import Route
 
 from adapters.discord.render import DiscordRenderer
-from adapters.discord.slash import build_tree, chat_of, join_args
+from adapters.discord.slash import build_tree, chat_of, join_args, named_options
 from bot.commands.specs import CommandSpec
 from bot.config import DiscordConfig
 from bot.errors import (
@@ -123,7 +123,7 @@ class DiscordAdapter:
             name=spec.name, args=join_args(spec, values), chat=chat,
             user_id=str(interaction.user.id),
             user_is_admin=chat.is_private or interaction.permissions.manage_channels,
-            locale=str(interaction.locale),
+            locale=str(interaction.locale), options=named_options(spec, values),
         )
         reply = await self._handle(command)
         await self._respond(interaction, reply)

@@ -45,6 +45,13 @@ def required(arg: ArgSpec) -> bool:
     return arg.required or arg.from_reply
 
 
+def named_options(spec: CommandSpec, values: dict[str, Any]) -> tuple[tuple[str, str], ...]:
+    """The options the user gave, by name: the core then need not guess which word of the
+    joined line is a language (text "Bonjour de" without lang is all text)."""
+    return tuple((a.name, str(values[a.name]).strip()) for a in spec.args
+                 if values.get(a.name) is not None)
+
+
 def slash_command(spec: CommandSpec, on_command: OnCommand,
                   complete: Completer) -> app_commands.Command[Any, ..., None]:
     async def callback(interaction: discord.Interaction, **values: Any) -> None:
