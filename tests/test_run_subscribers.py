@@ -57,8 +57,8 @@ def run_env(tmp_path: Path, fake_arxiv, fake_llm, telegram: FakeTelegram, **extr
         TELEGRAM_BOT_TOKEN=telegram.token,
         PAPERBOT_TELEGRAM_BASE_URL=telegram.api_url,
         PAPERBOT_NOW=NOW,
-        **extra,
     )
+    env.update(extra)
     env.pop("DISCORD_BOT_TOKEN", None)
     return env
 

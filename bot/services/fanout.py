@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import datetime, timedelta
 
 from bot import calendar
 from bot.config import Config
@@ -114,7 +114,7 @@ class FanOut:
         lasts = [d for d in (self._store.last_digest_date(x.chat) for x in dests) if d]
         if not lasts:
             return 0
-        since = max(_day_start(min(lasts)), now - timedelta(days=CATCH_UP_DAYS))
+        since = max(calendar.announcement_for(min(lasts)), catch_up_floor(now))
         missed = calendar.announcements_between(since, now)[:-1]  # the last one is the RSS
         categories = union_categories(all_topics(dests))
         fetched = 0
@@ -139,7 +139,7 @@ class FanOut:
         if latest is None or latest.announced is None:
             return []
         last = self._store.last_digest_date(dest.chat)
-        floor = (self._clock.now() - timedelta(days=CATCH_UP_DAYS)).date()
+        floor = calendar.announcement_date(catch_up_floor(self._clock.now()))
         listings: list[Listing] = []
         day = max(floor, last + timedelta(days=1)) if last else latest.announced
         while day < latest.announced:
@@ -217,5 +217,13 @@ class FanOut:
         return added
 
 
-def _day_start(day: date) -> datetime:
-    return datetime.combine(day, time(0), UTC)
+def catch_up_floor(now: datetime) -> datetime:
+    """Just before the CATCH_UP_DAYS-th announcement ahead of the latest one.
+
+    Counted in announcements, not days: a Monday morning in Asia is 3 days and an hour after
+    Thursday evening's announcement, so a 3-day floor always lost it over a weekend.
+    """
+    moment = calendar.last_announcement(now) or now
+    for _ in range(CATCH_UP_DAYS):
+        moment = calendar.last_announcement(moment - timedelta(microseconds=1)) or moment
+    return moment - timedelta(microseconds=1)
