@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 import logging
 import re
 import threading
@@ -314,3 +315,27 @@ async def test_group_replies_quote_the_command(adapter: TelegramAdapter,
     command_id = fake.user_sends(GROUP, "/help", chat_type="supergroup")
     [sent] = await fake.wait_for_messages(GROUP)
     assert sent["reply_parameters"]["message_id"] == command_id
+
+
+async def test_group_messages_are_evenly_spaced_and_lookups_are_not_paced(
+    fake: FakeTelegram, core: Core
+) -> None:
+    """Group pace on a clock 10× fast: 20 per 6 s is one message every 0.3 s, no burst."""
+    bot = TelegramAdapter(TelegramConfig(base_url=fake.api_url), fake.token, core,
+                          poll_timeout=1, group_period=6.0)
+    await bot.start()
+    try:
+        chat = ChatRef("telegram", str(GROUP), is_private=False)
+        started = time.monotonic()
+        await asyncio.gather(*(bot.send(chat, PAYLOAD) for _ in range(4)))
+        times = [m["at"] for m in fake.sent_messages(GROUP)]
+        gaps = [b - a for a, b in itertools.pairwise(times)]
+        assert len(gaps) == 3 and min(gaps) >= 0.29, gaps
+        assert time.monotonic() - started < 2
+        before = time.monotonic()
+        for _ in range(3):  # an admin look-up and "typing…" do not wait for a message slot
+            await bot.app.bot.get_chat_member(GROUP, 7)
+            await bot.app.bot.send_chat_action(GROUP, "typing")
+        assert time.monotonic() - before < 0.3
+    finally:
+        await bot.stop()

@@ -23,9 +23,10 @@ from telegram import (
 )
 from telegram.constants import ChatAction
 from telegram.error import BadRequest, TelegramError
-from telegram.ext import AIORateLimiter, Application, ContextTypes, MessageHandler, filters
+from telegram.ext import Application, ContextTypes, MessageHandler, filters
 
 from adapters.telegram.incoming import parse_command, to_command
+from adapters.telegram.pacing import MessagePacer
 from adapters.telegram.render import TelegramRenderer
 from adapters.telegram.sender import mapped_errors, send_payload, telegram_chat_id
 from bot.commands.specs import BY_NAME, COMMANDS
@@ -38,29 +39,12 @@ log = logging.getLogger(__name__)
 
 PLAIN_TEXT_HINT = "I answer commands: send /help to see what I can do."
 REPLY_RETRIES = 2  # interactive replies wait out a short flood limit; the outbox retries itself
-PACE_MARGIN = 1.05  # space sends 5% wider than the limit: network jitter must not break it
 
 
 def file_url_for(base_url: str) -> str:
     """"https://api.telegram.org/bot" → "https://api.telegram.org/file/bot"."""
     root = base_url.rstrip("/")
     return root[: -len("/bot")] + "/file/bot" if root.endswith("/bot") else root + "/file/bot"
-
-
-def even_pacing(overall_rate: float, overall_period: float, group_rate: float,
-                group_period: float, max_retries: int) -> AIORateLimiter:
-    """AIORateLimiter with buckets of one, so sends are evenly spaced.
-
-    Its default buckets (20 per 60 s) let a group take 20 messages at once and then one
-    every 3 s: 39 in the first minute, which Telegram's 20/min answers with 429s.
-    """
-    return AIORateLimiter(
-        overall_max_rate=1,
-        overall_time_period=overall_period / overall_rate * PACE_MARGIN,
-        group_max_rate=1,
-        group_time_period=group_period / group_rate * PACE_MARGIN,
-        max_retries=max_retries,
-    )
 
 
 class TelegramAdapter:
@@ -92,8 +76,8 @@ class TelegramAdapter:
             .base_url(config.base_url)
             .base_file_url(file_url_for(config.base_url))
             .concurrent_updates(True)
-            .rate_limiter(even_pacing(overall_rate, overall_period, group_rate, group_period,
-                                      max_retries))
+            .rate_limiter(MessagePacer(overall_rate, overall_period, group_rate, group_period,
+                                       max_retries))
             .build()
         )
         updates = filters.UpdateType.MESSAGE | filters.UpdateType.CHANNEL_POST
