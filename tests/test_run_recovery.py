@@ -111,3 +111,41 @@ def test_sigkill_mid_fanout_then_restart_sends_each_message_once(
         assert any("stopped; 0 messages wait in the outbox" in ln for ln in second.stderr)
     finally:
         second.stop(signal.SIGKILL)
+
+
+@pytest.mark.e2e
+def test_sigterm_mid_fanout_stops_cleanly_and_the_restart_finishes(
+    tmp_path: Path, fake_arxiv, fake_llm, telegram: FakeTelegram
+) -> None:
+    papers = announced_papers()
+    fake_arxiv.set_listing(papers, ANNOUNCED)
+    members = crowd(20)
+    total = sum(len(m.expected(papers)) for m in members)
+    config = config_file(tmp_path)
+    started = time.monotonic()
+    env = run_env(tmp_path, fake_arxiv, fake_llm, telegram,
+                  PAPERBOT_BOT_DIGEST_TIME=slot_in(15))
+    first = Process(["run", "--config", str(config)], env)
+    try:
+        first.wait_ready()
+        act(telegram, members)
+        wait_for(lambda: sum(len(delivered(telegram, m)) for m in members) >= total // 3, 60,
+                 "a third of the cards")
+        assert first.stop(signal.SIGTERM) == 0
+    finally:
+        first.stop(signal.SIGKILL)
+    waiting = [ln for ln in first.stderr if "messages wait in the outbox" in ln]
+    assert len(waiting) == 1 and " 0 messages" not in waiting[0], first.stderr[-5:]
+
+    # A clean stop lets sends in flight finish and be marked: no repeat at all, not even
+    # the one a SIGKILL may cause.
+    env["PAPERBOT_NOW"] = shifted_now(started)
+    second = Process(["run", "--config", str(config)], env)
+    try:
+        second.wait_ready()
+        wait_for(lambda: all_delivered(telegram, members, papers), 60, "the rest of the fan-out")
+        time.sleep(2)
+        assert_exactly_once(telegram, members, papers)
+        assert second.stop(signal.SIGTERM) == 0
+    finally:
+        second.stop(signal.SIGKILL)
