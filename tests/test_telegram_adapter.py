@@ -227,7 +227,8 @@ async def test_send_rejects_markup_the_fake_would_not_parse(adapter: TelegramAda
 async def test_enforced_flood_limits_answer_429_with_retry_after(
     adapter: TelegramAdapter, fake: FakeTelegram
 ) -> None:
-    fake.enforce_rate_limits(RateLimits(per_private_per_second=1))
+    # A window three times Telegram's: the bot's own 1/s pacing is not enough for it.
+    fake.enforce_rate_limits(RateLimits(per_private_per_second=1, time_scale=3.0))
     chat = ChatRef("telegram", str(USER))
     await adapter.send(chat, PAYLOAD)
     with pytest.raises(RateLimited) as caught:
@@ -337,5 +338,26 @@ async def test_group_messages_are_evenly_spaced_and_lookups_are_not_paced(
             await bot.app.bot.get_chat_member(GROUP, 7)
             await bot.app.bot.send_chat_action(GROUP, "typing")
         assert time.monotonic() - before < 0.3
+    finally:
+        await bot.stop()
+
+
+async def test_messages_to_one_user_are_paced_and_other_users_do_not_wait(
+    fake: FakeTelegram, core: Core
+) -> None:
+    """Per-user pace on a clock 3× fast: one message every 0.33 s per private chat."""
+    bot = TelegramAdapter(TelegramConfig(base_url=fake.api_url), fake.token, core,
+                          poll_timeout=1, private_period=1 / 3)
+    await bot.start()
+    try:
+        fake.enforce_rate_limits(RateLimits(time_scale=1 / 3))
+        one, other = ChatRef("telegram", str(USER)), ChatRef("telegram", str(USER + 1))
+        await asyncio.gather(*(bot.send(one, PAYLOAD) for _ in range(3)), bot.send(other, PAYLOAD))
+        times = [m["at"] for m in fake.sent_messages(USER)]
+        gaps = [b - a for a, b in itertools.pairwise(times)]
+        assert len(gaps) == 2 and min(gaps) >= 0.32, gaps
+        [first_other] = [m["at"] for m in fake.sent_messages(USER + 1)]
+        assert first_other < times[1], "another user waited behind this one"
+        assert fake.flood is not None and fake.flood.refused == []
     finally:
         await bot.stop()

@@ -63,9 +63,11 @@ class TelegramAdapter:
         overall_period: float = 1.0,
         group_rate: float = 20,
         group_period: float = 60.0,
+        private_rate: float = 1,
+        private_period: float = 1.0,
     ) -> None:
         """Rates default to Telegram's flood limits (30/s overall, 20/min per group or
-        channel); tests pass shorter periods to exercise them on a scaled clock."""
+        channel, 1/s per user); tests pass shorter periods to run them on a scaled clock."""
         self._handle = handle
         self._poll_timeout = poll_timeout
         self._typing_interval = typing_interval
@@ -77,7 +79,8 @@ class TelegramAdapter:
             .base_file_url(file_url_for(config.base_url))
             .concurrent_updates(True)
             .rate_limiter(MessagePacer(overall_rate, overall_period, group_rate, group_period,
-                                       max_retries))
+                                       max_retries, private_rate=private_rate,
+                                       private_period=private_period))
             .build()
         )
         updates = filters.UpdateType.MESSAGE | filters.UpdateType.CHANNEL_POST

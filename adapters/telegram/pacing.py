@@ -1,22 +1,27 @@
 """Pacing sends under Telegram's flood limits, on PTB's AIORateLimiter.
 
-Two changes to its defaults, both found against the stand-in's sliding windows:
+Three changes to its defaults, each found against the stand-in's sliding windows:
 - buckets of one, so sends are evenly spaced. The default bucket (20 per 60 s) lets a group
   take 20 messages at once and then one every 3 s: 39 in the first minute, which Telegram's
   20/min answers with 429s;
+- private chats are paced too (about 1 message/s each): a /digest reply of ten cards used
+  to go out at once, and every 429 it drew halts all of PTB's requests for retry_after;
 - only messages are paced. Typing indicators and admin look-ups carry a chat_id too, and
   pacing them made a group's reply wait a full 3 s slot behind its own "typing…".
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Coroutine
 from typing import Any
 
+from aiolimiter import AsyncLimiter
 from telegram.ext import AIORateLimiter
 
 PACE_MARGIN = 1.05  # space sends 5% wider than the limit: network jitter must not break it
 UNPACED = frozenset({"sendChatAction"})
+MAX_IDLE_LIMITERS = 512
 
 
 def is_message(endpoint: str) -> bool:
@@ -24,10 +29,31 @@ def is_message(endpoint: str) -> bool:
     return endpoint.startswith(("send", "copy", "forward")) and endpoint not in UNPACED
 
 
+def private_chat(data: dict[str, Any]) -> int | None:
+    """A user's chat id (positive); groups, channels and @usernames are PTB's own business."""
+    try:
+        chat_id = int(data.get("chat_id"))  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+    return chat_id if chat_id > 0 else None
+
+
+class _UnretriedRateLimit(logging.Filter):
+    """PTB logs each 429 it was told not to retry as an error with a traceback; the outbox
+    retries those itself (and logs it), so that record is noise."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not record.getMessage().startswith("Rate limit hit after maximum of 0 retries")
+
+
+_PTB_LOG = logging.getLogger("telegram.ext.AIORateLimiter")
+_QUIET = _UnretriedRateLimit()
+
+
 class MessagePacer(AIORateLimiter):
     """AIORateLimiter with evenly spaced sends; rates default to Telegram's limits."""
 
-    __slots__ = ()
+    __slots__ = ("_private_limiters", "_private_period")
 
     def __init__(
         self,
@@ -36,6 +62,9 @@ class MessagePacer(AIORateLimiter):
         group_rate: float = 20,
         group_period: float = 60.0,
         max_retries: int = 0,
+        *,
+        private_rate: float = 1,
+        private_period: float = 1.0,
     ) -> None:
         super().__init__(
             overall_max_rate=1,
@@ -44,6 +73,19 @@ class MessagePacer(AIORateLimiter):
             group_time_period=group_period / group_rate * PACE_MARGIN,
             max_retries=max_retries,
         )
+        self._private_period = private_period / private_rate * PACE_MARGIN
+        self._private_limiters: dict[int, AsyncLimiter] = {}
+        if _QUIET not in _PTB_LOG.filters:
+            _PTB_LOG.addFilter(_QUIET)
+
+    def _private_limiter(self, chat_id: int) -> AsyncLimiter:
+        limiters = self._private_limiters
+        if len(limiters) > MAX_IDLE_LIMITERS:  # forget chats whose bucket has drained
+            for key in [k for k, v in limiters.items() if v.has_capacity() and k != chat_id]:
+                del limiters[key]
+        if chat_id not in limiters:
+            limiters[chat_id] = AsyncLimiter(1, self._private_period)
+        return limiters[chat_id]
 
     async def process_request(
         self,
@@ -56,6 +98,9 @@ class MessagePacer(AIORateLimiter):
     ) -> Any:
         if not is_message(endpoint):
             return await callback(*args, **kwargs)
+        chat_id = private_chat(data)
+        if chat_id is not None:
+            await self._private_limiter(chat_id).acquire()
         return await super().process_request(
             callback, args, kwargs, endpoint, data, rate_limit_args
         )
