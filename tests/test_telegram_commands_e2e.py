@@ -6,6 +6,7 @@ chats at once, which also shows one slow command holds up nobody.
 
 from __future__ import annotations
 
+import itertools
 import os
 import signal
 import time
@@ -52,6 +53,7 @@ def bot(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Bot]:
     tmp = tmp_path_factory.mktemp("telegram-e2e")
     with FakeArxiv() as arxiv, FakeLLM() as llm, FakeTelegram(bot_username=BOT_NAME) as telegram:
         arxiv.set_listing(listing_papers())
+        telegram.enforce_rate_limits()  # Telegram's own flood limits, unscaled
         env = stand_in_env(tmp, arxiv, llm, key=True)
         env.pop("DISCORD_BOT_TOKEN", None)
         env.update(TELEGRAM_BOT_TOKEN=telegram.token,
@@ -202,11 +204,24 @@ def test_edits_photos_chatter_and_other_bots_get_no_reply_and_no_crash(bot: Bot)
     assert ask(bot.telegram, chat, "/help")  # still alive and answering
 
 
+def test_a_digest_on_demand_arrives_whole_within_the_private_pace(bot: Bot) -> None:
+    chat = USER + 40
+    [subscribed] = ask(bot.telegram, chat, "/subscribe R1_Reasoning")
+    assert "Subscribed" in subscribed
+    messages = ask(bot.telegram, chat, "/digest", settle=2.5, within=60)
+    assert "R1_Reasoning" in messages[0] and len(messages) > 2, messages[:2]
+    links = [t for t in messages[1:] if "arxiv.org/abs/" in t]
+    assert len(links) == len(messages) - 1 == len(set(links)), "a card is missing or doubled"
+    times = [m["at"] for m in bot.telegram.sent_messages(chat)]
+    assert min(b - a for a, b in itertools.pairwise(times)) >= 0.95, "faster than 1/s"
+
+
 def test_every_reply_passed_the_html_validator_and_the_log_is_clean(bot: Bot) -> None:
     sent = bot.telegram.sent_messages()
     calls = bot.telegram.calls("sendMessage")
     assert len(sent) > 40
-    assert len(calls) == len(sent), "the stand-in refused a message (invalid HTML or too long)"
+    assert len(calls) == len(sent), "the stand-in refused a message (bad HTML, too long, 429)"
+    assert bot.telegram.flood is not None and bot.telegram.flood.refused == []
     for message in sent:
         assert check_message(message["text"], message.get("parse_mode")) is None, message
     log = "\n".join(bot.process.stderr)
