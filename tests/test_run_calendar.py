@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import signal
 import time
+from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -29,9 +30,9 @@ SPEC = "cs.CR cs.SE"
 
 
 @pytest.fixture
-def telegram() -> FakeTelegram:
+def telegram() -> Iterator[FakeTelegram]:
     with FakeTelegram() as fake:
-        yield fake  # type: ignore[misc]
+        yield fake
 
 
 def _with_channel(path: Path, time_hhmm: str) -> Path:

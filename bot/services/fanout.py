@@ -55,7 +55,7 @@ def destinations(config: Config, store: Store) -> list[Destination]:
     for sub in store.all_subscriptions():
         by_chat.setdefault(sub.chat.key, []).append(sub.topic)
         chats[sub.chat.key] = sub.chat
-    for key, topics in by_chat.items():
+    for key, subscribed in by_chat.items():
         chat = chats[key]
         settings = store.get_settings(chat)
         language = settings.language if settings else config.bot.language
@@ -65,7 +65,7 @@ def destinations(config: Config, store: Store) -> list[Destination]:
         paused = settings.paused if settings else False
         if key in found:  # a configured channel that also subscribed by command
             base = found[key]
-            merged = base.topics + tuple(t for t in topics if t not in base.topics)
+            merged = base.topics + tuple(t for t in subscribed if t not in base.topics)
             found[key] = Destination(
                 base.chat,
                 merged,
@@ -76,7 +76,7 @@ def destinations(config: Config, store: Store) -> list[Destination]:
                 paused,
             )
         else:
-            found[key] = Destination(chat, tuple(topics), language, time, tz, quiet, paused)
+            found[key] = Destination(chat, tuple(subscribed), language, time, tz, quiet, paused)
     return list(found.values())
 
 
