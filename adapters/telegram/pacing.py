@@ -12,16 +12,16 @@ Three changes to its defaults, each found against the stand-in's sliding windows
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable, Coroutine
 from typing import Any
 
-from aiolimiter import AsyncLimiter
 from telegram.ext import AIORateLimiter
 
 PACE_MARGIN = 1.05  # space sends 5% wider than the limit: network jitter must not break it
 UNPACED = frozenset({"sendChatAction"})
-MAX_IDLE_LIMITERS = 512
+MAX_IDLE_CHATS = 512
 
 
 def is_message(endpoint: str) -> bool:
@@ -53,7 +53,7 @@ _QUIET = _UnretriedRateLimit()
 class MessagePacer(AIORateLimiter):
     """AIORateLimiter with evenly spaced sends; rates default to Telegram's limits."""
 
-    __slots__ = ("_private_limiters", "_private_period")
+    __slots__ = ("_private_last", "_private_period")
 
     def __init__(
         self,
@@ -74,18 +74,23 @@ class MessagePacer(AIORateLimiter):
             max_retries=max_retries,
         )
         self._private_period = private_period / private_rate * PACE_MARGIN
-        self._private_limiters: dict[int, AsyncLimiter] = {}
+        self._private_last: dict[int, float] = {}  # loop time of each user's latest send
         if _QUIET not in _PTB_LOG.filters:
             _PTB_LOG.addFilter(_QUIET)
 
-    def _private_limiter(self, chat_id: int) -> AsyncLimiter:
-        limiters = self._private_limiters
-        if len(limiters) > MAX_IDLE_LIMITERS:  # forget chats whose bucket has drained
-            for key in [k for k, v in limiters.items() if v.has_capacity() and k != chat_id]:
-                del limiters[key]
-        if chat_id not in limiters:
-            limiters[chat_id] = AsyncLimiter(1, self._private_period)
-        return limiters[chat_id]
+    def _private_slot(self, chat_id: int) -> float:
+        """Reserve this user's next send time; returns seconds to wait for it.
+
+        Taken right before the request goes out, after the overall pace: spacing taken any
+        earlier is lost while the request waits its overall turn."""
+        now = asyncio.get_running_loop().time()
+        last = self._private_last
+        if len(last) > MAX_IDLE_CHATS:  # forget users whose last send is long past
+            for key in [k for k, t in last.items() if t < now - self._private_period]:
+                del last[key]
+        at = max(now, last.get(chat_id, now - self._private_period) + self._private_period)
+        last[chat_id] = at
+        return at - now
 
     async def process_request(
         self,
@@ -99,8 +104,15 @@ class MessagePacer(AIORateLimiter):
         if not is_message(endpoint):
             return await callback(*args, **kwargs)
         chat_id = private_chat(data)
-        if chat_id is not None:
-            await self._private_limiter(chat_id).acquire()
+        if chat_id is None:
+            return await super().process_request(
+                callback, args, kwargs, endpoint, data, rate_limit_args
+            )
+
+        async def spaced(*call_args: Any, **call_kwargs: Any) -> Any:
+            await asyncio.sleep(self._private_slot(chat_id))
+            return await callback(*call_args, **call_kwargs)
+
         return await super().process_request(
-            callback, args, kwargs, endpoint, data, rate_limit_args
+            spaced, args, kwargs, endpoint, data, rate_limit_args
         )
