@@ -134,7 +134,12 @@ class Store(Protocol):
 
     # what each destination has received, so nothing is delivered twice
     def delivered_ids(self, chat: ChatRef, paper_ids: Sequence[str]) -> set[str]: ...
-    def last_digest_date(self, chat: ChatRef) -> date | None: ...
+    def last_digest_date(self, chat: ChatRef) -> date | None:
+        """The announcement date of the chat's latest digest."""
+        ...
+    def last_digest_at(self, chat: ChatRef) -> datetime | None:
+        """When the chat was last served (digest or quiet notice planned): its last slot run."""
+        ...
 
     # the outbox: intent persisted before side effects
     def enqueue(self, messages: Sequence[OutgoingMessage], now: datetime) -> int:

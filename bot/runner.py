@@ -11,7 +11,6 @@ import contextlib
 import logging
 import signal
 from collections.abc import Sequence
-from datetime import UTC, datetime, time
 from typing import Any
 
 from adapters.discord.adapter import DiscordAdapter
@@ -123,8 +122,7 @@ class Service:
         """Deliver now to destinations whose daily slot passed while paperbot was down."""
         store, now = self.parts.store, self.parts.core.clock.now()
         for dest in self._dests():
-            last = store.last_digest_date(dest.chat)
-            last_run = datetime.combine(last, time.max, UTC) if last else None
+            last_run = store.last_digest_at(dest.chat)
             if missed_slot(dest.time, dest.timezone, last_run, now) is not None:
                 log.info("catching up the missed digest of %s", dest.chat.key)
                 await self.deliver(dest.chat.key)

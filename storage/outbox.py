@@ -258,6 +258,12 @@ def last_digest_date(db: Database, chat: ChatRef) -> date | None:
     return parse_day(row["day"]) if row else None
 
 
+def last_digest_at(db: Database, chat: ChatRef) -> datetime | None:
+    """When the chat's latest digest (or quiet-day notice) was planned: its last served slot."""
+    row = one(db, "SELECT max(enqueued_at) AS at FROM digests WHERE chat_key = ?", [chat.key])
+    return parse_dt(row["at"]) if row and row["at"] else None
+
+
 def move_unsent(db: Database, old: ChatRef, new: ChatRef, now: datetime) -> None:
     """Unsent rows follow the chat; dedupe keys are rewritten to the new chat's key.
 

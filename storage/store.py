@@ -107,6 +107,9 @@ class SqliteStore:
     def last_digest_date(self, chat: ChatRef) -> date | None:
         return outbox.last_digest_date(self.db, chat)
 
+    def last_digest_at(self, chat: ChatRef) -> datetime | None:
+        return outbox.last_digest_at(self.db, chat)
+
     def record_digest(self, chat: ChatRef, digest_key: str, day: date, now: datetime) -> None:
         outbox.record_digest(self.db, chat, digest_key, day, now)
 

@@ -308,9 +308,6 @@ def test_a_restart_after_the_slot_does_not_repost_the_channel_digest(bot: Bot) -
     assert len(fake.messages[CHANNEL_ID]) == bot.before_restart[CHANNEL_ID]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "bot/runner.py catch_up takes last_digest_date (the announcement day) for the last run, "
-    "so a restart after the slot re-plans and sends a DM subscriber a quiet-day notice"))
 def test_a_restart_after_the_slot_sends_the_dm_subscriber_nothing_more(bot: Bot) -> None:
     dm_channel = f"7{SUBSCRIBER[1:]}"
     after = [m.get("content", "") for m in bot.discord.messages[dm_channel]]

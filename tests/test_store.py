@@ -225,3 +225,21 @@ def test_move_onto_a_chat_that_already_has_the_rows_drops_duplicates(store: Sqli
     assert [c.message.payload for c in claimed] == [{"text": new.key}]
     assert store.digest_counts(CHAT, "d") == {"dead": 1}  # the duplicate, logged and kept
     assert store.pending_count() == 1
+
+
+def test_last_digest_at_is_when_the_chat_was_last_served() -> None:
+    from datetime import UTC, date, datetime
+
+    from bot.models import ChatRef
+    from storage.store import SqliteStore
+
+    store = SqliteStore.open(":memory:")
+    chat = ChatRef("telegram", "5")
+    assert store.last_digest_at(chat) is None
+    first = datetime(2026, 11, 20, 2, 0, tzinfo=UTC)
+    store.record_digest(chat, "2026-11-19|T", date(2026, 11, 19), first)
+    later = datetime(2026, 11, 21, 2, 0, tzinfo=UTC)
+    store.record_digest(chat, "quiet|2026-11-21", date(2026, 11, 21), later)
+    assert store.last_digest_at(chat) == later
+    assert store.last_digest_date(chat) == date(2026, 11, 21)
+    store.close()
