@@ -13,10 +13,6 @@ import signal
 from collections.abc import Sequence
 from typing import Any
 
-from adapters.discord.adapter import DiscordAdapter
-from adapters.discord.render import DiscordRenderer
-from adapters.telegram.adapter import TelegramAdapter
-from adapters.telegram.render import TelegramRenderer
 from bot.app import Parts, build
 from bot.commands.wiring import make_completer, make_router
 from bot.config import Config
@@ -29,7 +25,17 @@ from bot.services.fanout import Destination, FanOut, destinations
 
 log = logging.getLogger("paperbot")
 
-RENDERERS: dict[str, type] = {"telegram": TelegramRenderer, "discord": DiscordRenderer}
+
+
+def renderer_for(platform: str) -> Renderer:
+    """Platform SDKs are imported only when used: each costs a second or more at start."""
+    if platform == "telegram":
+        from adapters.telegram.render import TelegramRenderer
+
+        return TelegramRenderer()
+    from adapters.discord.render import DiscordRenderer
+
+    return DiscordRenderer()
 
 
 class Service:
@@ -39,7 +45,7 @@ class Service:
         self.parts = parts
         self.senders = senders
         core = parts.core
-        renderers: dict[str, Renderer] = {p: RENDERERS[p]() for p in senders}
+        renderers: dict[str, Renderer] = {p: renderer_for(p) for p in senders}
         self.fanout = FanOut(parts.store, parts.source, core.digests, renderers, core.clock)
         self.dispatcher = Dispatcher(
             parts.store,
@@ -148,24 +154,32 @@ async def _start_adapters(config: Config, parts: Parts) -> dict[str, Any]:
     complete = make_completer(parts.core)
     adapters: dict[str, Any] = {}
     if config.telegram_token:
+        from adapters.telegram.adapter import TelegramAdapter
+
         adapters["telegram"] = TelegramAdapter(
             config.telegram, config.telegram_token, router.handle
         )
     else:
         log.warning("telegram: skipped because %s is unset", config.telegram.token_env)
     if config.discord_token:
+        from adapters.discord.adapter import DiscordAdapter
+
         adapters["discord"] = DiscordAdapter(
             config.discord, config.discord_token, router.handle, complete
         )
     else:
         log.warning("discord: skipped because %s is unset", config.discord.token_env)
-    for name, adapter in list(adapters.items()):
+
+    async def start(name: str, adapter: Any) -> None:
         try:
             await adapter.start()
             log.warning("%s: started", name)
         except Exception as exc:
             log.error("%s: could not start: %s", name, exc)
             del adapters[name]
+
+    # Both platforms connect at once: start-up takes the slower one, not the sum.
+    await asyncio.gather(*(start(n, a) for n, a in list(adapters.items())))
     return adapters
 
 
