@@ -166,12 +166,12 @@ async def test_a_blocked_user_is_paused_once_and_never_tried_again(
     assert _texts(fake, USER) == []
     tried = [c for c in fake.calls("sendMessage") if str(c["chat_id"]) == str(USER)]
     assert len(tried) == 1, "a paused chat was tried again"
-    gone = blocked
-    assert "blocked by the user" in (store.chat_gone(gone) or "")
+    assert "blocked by the user" in (store.chat_gone(blocked) or "")
     paused = [r for r in caplog.records if "can no longer receive messages" in r.getMessage()]
     assert len(paused) == 1 and paused[0].levelno == logging.WARNING
-    assert {status for status, _ in _row_errors(store, gone)} == {"dead"}
-    assert all("blocked" in (error or "") for _, error in _row_errors(store, gone))
+    rows = _row_errors(store, blocked)
+    assert len(rows) == 8 and {status for status, _ in rows} == {"dead"}, "4 + 4 rows, none sent"
+    assert all("blocked" in (error or "") for _, error in rows), "a dropped row says why"
     assert store.pending_count() == 0
 
 
