@@ -331,7 +331,7 @@ async def test_group_messages_are_evenly_spaced_and_lookups_are_not_paced(
         await asyncio.gather(*(bot.send(chat, PAYLOAD) for _ in range(4)))
         times = [m["at"] for m in fake.sent_messages(GROUP)]
         gaps = [b - a for a, b in itertools.pairwise(times)]
-        assert len(gaps) == 3 and min(gaps) >= 0.29, gaps
+        assert len(gaps) == 3 and min(gaps) >= 0.25, gaps  # 0.315 at the bot
         assert time.monotonic() - started < 2
         before = time.monotonic()
         for _ in range(3):  # an admin look-up and "typing…" do not wait for a message slot
@@ -355,7 +355,7 @@ async def test_messages_to_one_user_are_paced_and_other_users_do_not_wait(
         await asyncio.gather(*(bot.send(one, PAYLOAD) for _ in range(3)), bot.send(other, PAYLOAD))
         times = [m["at"] for m in fake.sent_messages(USER)]
         gaps = [b - a for a, b in itertools.pairwise(times)]
-        assert len(gaps) == 2 and min(gaps) >= 0.32, gaps
+        assert len(gaps) == 2 and min(gaps) >= 0.28, gaps  # 0.35 at the bot
         [first_other] = [m["at"] for m in fake.sent_messages(USER + 1)]
         assert first_other < times[1], "another user waited behind this one"
         assert fake.flood is not None and fake.flood.refused == []
