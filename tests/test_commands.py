@@ -218,3 +218,11 @@ async def test_named_options_are_not_reparsed(bot: Harness) -> None:
         "translate", "Bonjour de en", PRIVATE, "7", options=(("text", "Bonjour de"), ("lang", "en"))
     )
     assert (await bot.router.handle(both)).text.endswith("[en] Bonjour de")
+
+
+async def test_a_chat_that_writes_again_is_no_longer_gone(bot: Harness) -> None:
+    now = bot.core.clock.now()
+    assert bot.store.mark_chat_gone(PRIVATE, "bot was blocked by the user", now)
+    assert bot.store.chat_gone(PRIVATE)
+    await bot.send("/help")
+    assert bot.store.chat_gone(PRIVATE) is None

@@ -13,7 +13,7 @@ from collections.abc import Awaitable, Callable, Mapping
 
 from bot.commands.specs import BY_NAME, COMMANDS, CommandSpec
 from bot.errors import UpstreamError, UserError
-from bot.models import IncomingCommand, Reply
+from bot.models import ChatRef, IncomingCommand, Reply
 
 log = logging.getLogger(__name__)
 
@@ -25,14 +25,22 @@ def error_ref() -> str:
 
 
 class Router:
-    def __init__(self, handlers: Mapping[str, Handler]) -> None:
+    def __init__(
+        self, handlers: Mapping[str, Handler], on_seen: Callable[[ChatRef], None] | None = None
+    ) -> None:
         missing = {c.name for c in COMMANDS} - set(handlers)
         if missing:
             raise ValueError(f"no handler for commands: {', '.join(sorted(missing))}")
         self._handlers = dict(handlers)
+        self._on_seen = on_seen
 
     async def handle(self, cmd: IncomingCommand) -> Reply:
         name = cmd.name.lower().lstrip("/").split("@", 1)[0]
+        if self._on_seen is not None:
+            try:
+                self._on_seen(cmd.chat)
+            except Exception:  # bookkeeping must never cost the user their answer
+                log.exception("could not note activity in %s", cmd.chat.key)
         spec = BY_NAME.get(name)
         if spec is None:
             return _unknown(name)

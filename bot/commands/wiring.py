@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable
 from functools import partial
 
@@ -11,6 +12,8 @@ from bot.commands.context import Core
 from bot.commands.router import Router
 from bot.languages import LANGUAGES
 from bot.models import ChatRef, IncomingCommand, Reply
+
+log = logging.getLogger(__name__)
 
 _HANDLERS: dict[str, Callable[[Core, IncomingCommand], Awaitable[Reply]]] = {
     "start": handlers.start,
@@ -29,7 +32,12 @@ _HANDLERS: dict[str, Callable[[Core, IncomingCommand], Awaitable[Reply]]] = {
 
 
 def make_router(core: Core) -> Router:
-    return Router({name: partial(fn, core) for name, fn in _HANDLERS.items()})
+    def seen(chat: ChatRef) -> None:
+        """A chat that blocked us and now writes again has unblocked us: deliver again."""
+        if core.store.clear_chat_gone(chat, core.clock.now()):
+            log.info("%s is reachable again: its digest resumes", chat.key)
+
+    return Router({name: partial(fn, core) for name, fn in _HANDLERS.items()}, on_seen=seen)
 
 
 def make_completer(core: Core) -> Callable[[str, str, ChatRef], list[str]]:
