@@ -38,7 +38,8 @@ from bot.ports import CommandHandler
 log = logging.getLogger(__name__)
 
 PLAIN_TEXT_HINT = "I answer commands: send /help to see what I can do."
-REPLY_RETRIES = 2  # interactive replies wait out a short flood limit; the outbox retries itself
+# Interactive replies wait out flood limits (a crowd writing at once); the outbox retries itself.
+REPLY_RETRIES = 5
 
 
 def file_url_for(base_url: str) -> str:
