@@ -62,7 +62,7 @@ def apply_endpoints(config: DiscordConfig) -> None:
 class DiscordAdapter:
     def __init__(self, config: DiscordConfig, token: str, handle: CommandHandler,
                  complete: Completer, *, renderer: DiscordRenderer | None = None,
-                 guild_ready_timeout: float = 2.0, ready_timeout: float = 60.0) -> None:
+                 guild_ready_timeout: float = 0.5, ready_timeout: float = 60.0) -> None:
         self._config = config
         self._token = token
         self._handle = handle
@@ -74,6 +74,9 @@ class DiscordAdapter:
         # Short 429 waits are retried inside discord.py; a long one raises RateLimited so
         # the outbox reschedules instead of holding a delivery for minutes.
         self.client = discord.Client(intents=discord.Intents(guilds=True),
+                                     # Channel sends use partial messageables and slash
+                                     # commands need no guild cache, so discord.py's 2 s
+                                     # wait for late GUILD_CREATEs only delays start-up.
                                      guild_ready_timeout=guild_ready_timeout,
                                      max_ratelimit_timeout=MAX_RATELIMIT_WAIT)
         self.tree = build_tree(self.client, self._on_command, complete)
