@@ -19,9 +19,9 @@ from tqdm import tqdm
 
 from adapters.console.render import (
     card_json,
+    card_markdown,
     digest_markdown,
     digests_json,
-    reply_markdown,
 )
 from bot.app import build
 from bot.arxiv.ids import parse_arxiv_id
@@ -168,14 +168,8 @@ async def _summarize(args: argparse.Namespace, config: Config, core: Any) -> int
     if args.format == "json":
         _emit(json.dumps(card_json(card), ensure_ascii=False, indent=2), None)
     else:
-        _emit(reply_markdown_card(card), None)
+        _emit(card_markdown(card), None)
     return 0 if card.text.source != "unavailable" else 1
-
-
-def reply_markdown_card(card: PaperCard) -> str:
-    from bot.models import Reply
-
-    return reply_markdown(Reply(cards=(card,)))
 
 
 async def _translate(args: argparse.Namespace, config: Config, core: Any) -> int:

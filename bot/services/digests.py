@@ -6,9 +6,7 @@ so requests grow with categories and new papers, never with topics or readers.
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Sequence
-from datetime import date
 
 from bot.models import Digest, Paper, PaperCard, Topic
 from bot.ports import ArxivSource, Clock, Listing, Store
@@ -78,17 +76,8 @@ class DigestService:
             omitted=len(papers) - len(kept),
         )
 
-    async def latest(
-        self, topics: Sequence[Topic], language: str, progress: Progress | None = None
-    ) -> list[Digest]:
-        listing = await self.fetch_listing(topics)
-        builds = (self.build(t, listing, language, progress) for t in topics)
-        return list(await asyncio.gather(*builds))
 
     def planned(self, topics: Sequence[Topic], listing: Listing) -> int:
         """How many cards `build` will make for these topics (for progress bars)."""
         return sum(min(len(select(t, listing.papers)), t.max_papers) for t in topics)
 
-
-def announced_label(day: date | None) -> str:
-    return day.isoformat() if day else "no announcement"
