@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
+import threading
+import time
+from collections.abc import Callable
 from dataclasses import replace
+from datetime import datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from bot.arxiv.feeds import parse_api_feed
 from bot.models import Paper
@@ -50,3 +56,54 @@ def paperbot(*args: str, env: dict[str, str], timeout: float = 120) -> subproces
         timeout=timeout,
         check=False,
     )
+
+
+def wait_for(condition: Callable[[], object], timeout: float = 30, what: str = "") -> object:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(0.1)
+    raise AssertionError(f"timed out after {timeout}s waiting for {what or condition}")
+
+
+class Process:
+    """`paperbot run` in a subprocess, with its stderr collected for assertions."""
+
+    def __init__(self, args: list[str], env: dict[str, str]) -> None:
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "bot", *args],
+            env=env,
+            cwd=ROOT,
+            text=True,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+        self.stdout: list[str] = []
+        self.stderr: list[str] = []
+        for stream, sink in ((self.proc.stdout, self.stdout), (self.proc.stderr, self.stderr)):
+            threading.Thread(target=self._pump, args=(stream, sink), daemon=True).start()
+
+    @staticmethod
+    def _pump(stream, sink: list[str]) -> None:  # type: ignore[no-untyped-def]
+        for line in stream:
+            sink.append(line.rstrip("\n"))
+
+    def wait_ready(self, timeout: float = 60) -> None:
+        wait_for(
+            lambda: "paperbot: ready" in self.stdout or self.proc.poll() is not None,
+            timeout,
+            "paperbot: ready",
+        )
+        assert self.proc.poll() is None, "\n".join(self.stderr)
+
+    def stop(self, sig: int = signal.SIGTERM) -> int:
+        if self.proc.poll() is None:
+            self.proc.send_signal(sig)
+        return self.proc.wait(30)
+
+
+def slot_in(seconds: float, tz: str = "Asia/Shanghai") -> str:
+    """A daily time `seconds` of real time ahead (APScheduler fires on the real clock)."""
+    return (datetime.now(ZoneInfo(tz)) + timedelta(seconds=seconds)).strftime("%H:%M:%S")

@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.commands.specs import COMMANDS
-from tests.cli_helpers import listing_papers, stand_in_env
+from tests.cli_helpers import Process, listing_papers, stand_in_env, wait_for
 from tests.conftest import ROOT
 from tests.fakes.fake_arxiv import FakeArxiv
 from tests.fakes.fake_discord import (
@@ -31,7 +31,6 @@ from tests.fakes.fake_discord import (
     validate_message,
 )
 from tests.fakes.fake_llm import FakeLLM
-from tests.test_run_e2e import Process, wait_for
 
 pytestmark = [
     pytest.mark.e2e,

@@ -18,9 +18,8 @@ import pytest
 
 from bot.models import Paper
 from bot.services.subscriptions import parse_topic_spec
-from tests.cli_helpers import listing_papers
+from tests.cli_helpers import Process, listing_papers, wait_for
 from tests.fakes.fake_telegram import FakeTelegram
-from tests.test_run_e2e import Process, wait_for
 from tests.test_run_subscribers import ABS_ID, TZ, config_file, run_env, slot_in
 
 USER = 810_001

@@ -7,72 +7,19 @@ import os
 import signal
 import subprocess
 import sys
-import threading
 import time
-from collections.abc import Callable, Iterator
-from datetime import datetime, timedelta
+from collections.abc import Iterator
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import pytest
 
-from tests.cli_helpers import listing_papers, stand_in_env
+from tests.cli_helpers import Process, listing_papers, slot_in, stand_in_env, wait_for
 from tests.conftest import ROOT
 from tests.fakes.fake_telegram import FakeTelegram
 
 CHANNEL = -1001000000001
 USER = 4242
 TZ = "Asia/Shanghai"
-
-
-def wait_for(condition: Callable[[], object], timeout: float = 30, what: str = "") -> object:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(0.1)
-    raise AssertionError(f"timed out after {timeout}s waiting for {what or condition}")
-
-
-class Process:
-    """`paperbot run` in a subprocess, with its stderr collected for assertions."""
-
-    def __init__(self, args: list[str], env: dict[str, str]) -> None:
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "bot", *args],
-            env=env,
-            cwd=ROOT,
-            text=True,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-        )
-        self.stdout: list[str] = []
-        self.stderr: list[str] = []
-        for stream, sink in ((self.proc.stdout, self.stdout), (self.proc.stderr, self.stderr)):
-            threading.Thread(target=self._pump, args=(stream, sink), daemon=True).start()
-
-    @staticmethod
-    def _pump(stream, sink: list[str]) -> None:  # type: ignore[no-untyped-def]
-        for line in stream:
-            sink.append(line.rstrip("\n"))
-
-    def wait_ready(self, timeout: float = 60) -> None:
-        wait_for(
-            lambda: "paperbot: ready" in self.stdout or self.proc.poll() is not None,
-            timeout,
-            "paperbot: ready",
-        )
-        assert self.proc.poll() is None, "\n".join(self.stderr)
-
-    def stop(self, sig: int = signal.SIGTERM) -> int:
-        if self.proc.poll() is None:
-            self.proc.send_signal(sig)
-        return self.proc.wait(30)
-
-
-def _slot_in(seconds: int) -> str:
-    return (datetime.now(ZoneInfo(TZ)) + timedelta(seconds=seconds)).strftime("%H:%M:%S")
 
 
 @pytest.fixture
@@ -118,7 +65,7 @@ def _texts(telegram: FakeTelegram, chat: int) -> list[str]:
 def test_user_session_and_channel_digest(tmp_path: Path, fake_arxiv, fake_llm, telegram) -> None:
     papers = listing_papers()
     fake_arxiv.set_listing(papers)
-    config = _config(tmp_path, _slot_in(25))
+    config = _config(tmp_path, slot_in(25))
     bot = Process(["run", "--config", str(config)], _env(tmp_path, fake_arxiv, fake_llm, telegram))
     try:
         bot.wait_ready()

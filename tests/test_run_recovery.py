@@ -19,9 +19,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.cli_helpers import Process, wait_for
 from tests.fakes.fake_telegram import FakeTelegram
 from tests.fakes.telegram_flood import RateLimits
-from tests.test_run_e2e import Process, wait_for
 from tests.test_run_subscribers import (
     ABS_ID,
     ANNOUNCED,

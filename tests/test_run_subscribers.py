@@ -12,19 +12,17 @@ import signal
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
-from datetime import date, datetime, timedelta
+from datetime import date
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import pytest
 
 from bot.models import Paper, Topic
 from bot.services.subscriptions import parse_topic_spec
-from tests.cli_helpers import listing_papers, stand_in_env
+from tests.cli_helpers import Process, listing_papers, slot_in, stand_in_env, wait_for
 from tests.conftest import ROOT
 from tests.fakes.fake_telegram import FakeTelegram
 from tests.fakes.telegram_flood import RateLimits
-from tests.test_run_e2e import Process, wait_for
 
 TZ = "Asia/Shanghai"
 # Tuesday 10:00 in Shanghai: Monday's 20:00 ET announcement, dated 24 November, is the latest.
@@ -44,11 +42,6 @@ def config_file(tmp_path: Path) -> Path:
         example + '\n[[topics]]\nname = "Security"\ncategories = ["cs.CR"]\n', encoding="utf-8"
     )
     return path
-
-
-def slot_in(seconds: float) -> str:
-    """A daily time `seconds` of real time ahead (APScheduler fires on the real clock)."""
-    return (datetime.now(ZoneInfo(TZ)) + timedelta(seconds=seconds)).strftime("%H:%M:%S")
 
 
 def run_env(tmp_path: Path, fake_arxiv, fake_llm, telegram: FakeTelegram, **extra: str) -> dict:

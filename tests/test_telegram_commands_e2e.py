@@ -17,13 +17,12 @@ from typing import Any
 import pytest
 
 from bot.commands.specs import COMMANDS
-from tests.cli_helpers import listing_papers, stand_in_env
+from tests.cli_helpers import Process, listing_papers, stand_in_env, wait_for
 from tests.conftest import ROOT
 from tests.fakes.fake_arxiv import FakeArxiv
 from tests.fakes.fake_llm import FakeLLM
 from tests.fakes.fake_telegram import FakeTelegram
 from tests.fakes.telegram_html import check_message, parse_html
-from tests.test_run_e2e import Process, wait_for
 
 pytestmark = [
     pytest.mark.e2e,
