@@ -71,7 +71,7 @@ def reap(proc: subprocess.Popen[str], timeout: float) -> tuple[int, int]:
 def import_seconds(env: dict[str, str]) -> float:
     """What a bare interpreter needs to import what `paperbot run` imports before it starts."""
     started = time.perf_counter()
-    subprocess.run([sys.executable, "-c", "import bot.runner, openai"], env=env, cwd=ROOT,
+    subprocess.run([sys.executable, "-c", "import bot.main.run, openai"], env=env, cwd=ROOT,
                    check=True)
     return time.perf_counter() - started
 
@@ -173,7 +173,7 @@ def measure(quick: bool) -> list[Row]:
                     if label == "no bytecode cache":
                         import_seconds(envs["bytecode cache warm"])
                     rows.append(info(NAME, f"imports alone, {label}", seconds, "s", 2.0,
-                                     note="python -c 'import bot.runner, openai'"))
+                                     note="python -c 'import bot.main.run, openai'"))
             for label, e in envs.items():
                 rows.extend(run_rows(label, e, config, settle))
             label, last = list(envs.items())[-1]

@@ -1,5 +1,5 @@
 """`python -m bot` works like the `paperbot` command."""
 
-from bot.cli import main
+from bot.main.cli import main
 
 raise SystemExit(main())

@@ -100,6 +100,10 @@ class Config:
         folded = name.casefold()
         return next((t for t in self.topics if t.name.casefold() == folded), None)
 
+    def platform(self, name: str) -> Any:
+        """A platform's own config section (`[telegram]`), or None when it has none."""
+        return getattr(self, name, None)
+
     def secret(self, env_name: str) -> str | None:
         """Read a secret from the environment variable the config names."""
         value = os.environ.get(env_name, "").strip()

@@ -13,19 +13,23 @@ import logging
 import random
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from bot.errors import ChatMoved, MessageRejected, RateLimited, RecipientGone, UpstreamError
 from bot.models import ChatRef, OutgoingMessage
-from bot.ports import ClaimedMessage, Clock, Sender, Store
+from bot.ports import ChatStore, ClaimedMessage, Clock, Outbox, Sender
 
 log = logging.getLogger(__name__)
 
 UNSENT = ("pending", "claimed", "retry")
 
 
+class DeliveryStore(Outbox, ChatStore, Protocol):
+    """The roles the dispatcher needs: the outbox, and chats to pause or move."""
+
+
 def enqueue_digest(
-    store: Store,
+    store: Outbox,
     chat: ChatRef,
     digest_key: str,
     payloads: Sequence[dict[str, Any]],
@@ -76,7 +80,7 @@ class Dispatcher:
 
     def __init__(
         self,
-        store: Store,
+        store: DeliveryStore,
         senders: Mapping[str, Sender],
         clock: Clock,
         *,

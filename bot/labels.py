@@ -5,7 +5,7 @@ Shared so Telegram, Discord and the console say the same things.
 
 from __future__ import annotations
 
-from bot.models import CardText
+from bot.models import CardText, QuietReason
 
 _LABELS: dict[str, dict[str, str]] = {
     "en": {
@@ -27,6 +27,11 @@ _LABELS: dict[str, dict[str, str]] = {
         "omitted": "more matching papers not shown",
         "title": "Title",
         "truncated": "shortened to fit; full text",
+        "quiet_no_announcement": "arXiv has not announced new papers for these categories yet "
+        "(there are no announcements on Fridays, Saturdays and arXiv holidays).",
+        "quiet_no_match": "No new papers matched {topic} in this announcement.",
+        "quiet_quiet_day": "arXiv did not announce new papers today (no announcements on "
+        "Fridays, Saturdays and arXiv holidays).",
     },
     "zh": {
         "authors": "作者",
@@ -46,6 +51,9 @@ _LABELS: dict[str, dict[str, str]] = {
         "omitted": "篇匹配论文未显示",
         "title": "标题",
         "truncated": "内容过长已截断,全文见",
+        "quiet_no_announcement": "arXiv 尚未发布这些分类的新论文(周五、周六及 arXiv 假日不发布)。",
+        "quiet_no_match": "本次发布中没有与 {topic} 匹配的新论文。",
+        "quiet_quiet_day": "arXiv 今天没有发布新论文(周五、周六及 arXiv 假日不发布)。",
     },
     "zh-tw": {
         "authors": "作者",
@@ -65,6 +73,9 @@ _LABELS: dict[str, dict[str, str]] = {
         "omitted": "篇符合的論文未顯示",
         "title": "標題",
         "truncated": "內容過長已截斷,全文見",
+        "quiet_no_announcement": "arXiv 尚未發布這些分類的新論文(週五、週六及 arXiv 假日不發布)。",
+        "quiet_no_match": "本次發布中沒有與 {topic} 相符的新論文。",
+        "quiet_quiet_day": "arXiv 今天沒有發布新論文(週五、週六及 arXiv 假日不發布)。",
     },
 }
 
@@ -86,8 +97,14 @@ def label(language: str, key: str) -> str:
 
 
 def notice(language: str) -> str:
+    """The machine-generated notice every card and digest carries."""
     code = language.lower().split("-")[0]
     return NOTICES.get(code, NOTICES["en"])
+
+
+def quiet_text(language: str, reason: QuietReason, topic: str) -> str:
+    """Why a digest is empty, in the reader's language."""
+    return label(language, f"quiet_{reason}").format(topic=topic)
 
 
 def status_line(text: CardText) -> str | None:

@@ -12,12 +12,9 @@ from typing import Any, Literal
 
 AnnounceType = Literal["new", "cross", "replace", "replace-cross"]
 SummarySource = Literal["llm", "offline", "unavailable"]
-Platform = Literal["telegram", "discord", "console"]
 
-NOTICE = (
-    "Summaries and translations are machine-generated and may contain errors: "
-    "use them to pre-screen papers, not as a substitute for reading them."
-)
+QuietReason = Literal["no_announcement", "no_match", "quiet_day"]
+"""Why a digest has no papers; renderers say it in the reader's language (bot.labels)."""
 
 
 @dataclass(frozen=True, order=True)
@@ -152,8 +149,7 @@ class Digest:
     language: str
     cards: tuple[PaperCard, ...]
     generated_at: datetime
-    notice: str = NOTICE
-    quiet_reason: str | None = None  # e.g. "arXiv did not announce today"
+    quiet: QuietReason | None = None  # set when there are no papers to show
     omitted: int = 0  # matching papers left out by the topic's max_papers
 
 
@@ -161,7 +157,7 @@ class Digest:
 class ChatRef:
     """Where a command came from or a message goes: a platform and its chat id."""
 
-    platform: Platform
+    platform: str  # a registered platform name: "telegram", "discord", "console", …
     chat_id: str
     is_private: bool = True
 

@@ -1,7 +1,8 @@
 """The small seams the core depends on. Adapters, storage and tests implement them.
 
-Store methods are synchronous: SQLite calls are short (see benchmarks), and keeping
-them plain functions keeps every caller simple.
+Storage is split by role (papers, card cache, chats, outbox, usage): each service asks only
+for the roles it uses. Store methods are synchronous: SQLite calls are short (see
+benchmarks), and keeping them plain functions keeps every caller simple.
 """
 
 from __future__ import annotations
@@ -79,7 +80,7 @@ class LLM(Protocol):
 
 
 class Renderer(Protocol):
-    """Turns core values into platform payloads (JSON-serialisable dicts)."""
+    """Turns core values into platform payloads (JSON-serialisable dicts). Pure: no I/O."""
 
     def reply(self, reply: Reply) -> list[dict[str, Any]]: ...
 
@@ -94,6 +95,46 @@ class Sender(Protocol):
 
 
 @dataclass(frozen=True)
+class Capabilities:
+    """What a platform can do, so the core can choose without naming the platform."""
+
+    buttons: bool = False
+    edits: bool = False
+    threads: bool = False
+    direct_messages: bool = True
+    max_message_chars: int = 4096
+    # False only for the operator's own terminal: their key, their budget.
+    metered: bool = True
+
+
+class Platform(Sender, Protocol):
+    """A chat platform as the core sees it: started and stopped by the composition root,
+    given rendered payloads to send. Commands reach the core through the CommandHandler
+    the platform was built with."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def capabilities(self) -> Capabilities: ...
+
+    @property
+    def renderer(self) -> Renderer: ...
+
+    async def start(self) -> None:
+        """Connect (check the token, register commands); raise on a fatal problem."""
+        ...
+
+    async def stop(self) -> None: ...
+
+
+class ChatEvents(Protocol):
+    """Told when a chat's subscriptions or settings change, so its schedule follows."""
+
+    def chat_changed(self, chat: ChatRef) -> None: ...
+
+
+@dataclass(frozen=True)
 class ClaimedMessage:
     row_id: int
     message: OutgoingMessage
@@ -101,27 +142,33 @@ class ClaimedMessage:
     deferrals: int = 0  # retries that did not count as attempts (rate limits, chat moves)
 
 
-class Store(Protocol):
-    # papers and announcements
+class PaperStore(Protocol):
+    """Papers and the announcements (listings) they came in."""
+
     def upsert_papers(self, papers: Sequence[Paper]) -> None: ...
     def get_paper(self, base_id: str) -> Paper | None: ...
     def save_listing(self, listing: Listing) -> None: ...
     def get_listing(self, categories: Sequence[str], announced: date) -> Listing | None: ...
     def latest_listing(self, categories: Sequence[str]) -> Listing | None: ...
 
-    # cards, cached forever by (paper, version, language, model, prompt version)
+
+class CardCache(Protocol):
+    """Cards cached forever by (paper, version, language, model, prompt version), and
+    free-text translations by a hash of (text, language, model, prompt version)."""
+
     def get_card(
         self, base_id: str, version: int, language: str, model: str, prompt_version: str
     ) -> CardText | None: ...
     def put_card(
         self, base_id: str, version: int, card: CardText, prompt_version: str
     ) -> None: ...
-
-    # free-text translations cached by a hash of (text, language, model, prompt version)
     def get_translation(self, key: str) -> str | None: ...
     def put_translation(self, key: str, text: str) -> None: ...
 
-    # chats, settings and subscriptions
+
+class ChatStore(Protocol):
+    """Chats: settings, subscriptions, and whether the platform says the chat is gone."""
+
     def get_settings(self, chat: ChatRef) -> ChatSettings | None: ...
     def save_settings(self, settings: ChatSettings) -> None: ...
     def subscriptions(self, chat: ChatRef) -> list[Subscription]: ...
@@ -131,17 +178,17 @@ class Store(Protocol):
         """Remove one topic (or all when None); returns how many were removed."""
         ...
     def move_chat(self, old: ChatRef, new: ChatRef) -> None: ...
-
-    # what each destination has received, so nothing is delivered twice
-    def delivered_ids(self, chat: ChatRef, paper_ids: Sequence[str]) -> set[str]: ...
-    def last_digest_date(self, chat: ChatRef) -> date | None:
-        """The announcement date of the chat's latest digest."""
+    # a destination the platform says is gone (blocked, kicked): paused until it returns
+    def mark_chat_gone(self, chat: ChatRef, reason: str, now: datetime) -> bool:
+        """True only the first time, so the event is logged once."""
         ...
-    def last_digest_at(self, chat: ChatRef) -> datetime | None:
-        """When the chat was last served (digest or quiet notice planned): its last slot run."""
-        ...
+    def chat_gone(self, chat: ChatRef) -> str | None: ...
+    def clear_chat_gone(self, chat: ChatRef, now: datetime) -> bool: ...
 
-    # the outbox: intent persisted before side effects
+
+class Outbox(Protocol):
+    """Intent persisted before side effects, and the record of what each chat received."""
+
     def enqueue(self, messages: Sequence[OutgoingMessage], now: datetime) -> int:
         """Insert messages; rows whose dedupe_key exists are ignored. Returns rows added."""
         ...
@@ -172,16 +219,23 @@ class Store(Protocol):
     def record_digest(self, chat: ChatRef, digest_key: str, day: date, now: datetime) -> None:
         """Log that a digest for `day` (the chat's local date) was enqueued."""
         ...
-
-    # a destination the platform says is gone (blocked, kicked): paused until it returns
-    def mark_chat_gone(self, chat: ChatRef, reason: str, now: datetime) -> bool:
-        """True only the first time, so the event is logged once."""
+    def delivered_ids(self, chat: ChatRef, paper_ids: Sequence[str]) -> set[str]: ...
+    def last_digest_date(self, chat: ChatRef) -> date | None:
+        """The announcement date of the chat's latest digest."""
         ...
-    def chat_gone(self, chat: ChatRef) -> str | None: ...
-    def clear_chat_gone(self, chat: ChatRef, now: datetime) -> bool: ...
+    def last_digest_at(self, chat: ChatRef) -> datetime | None:
+        """When the chat was last served (digest or quiet notice planned): its last slot run."""
+        ...
 
-    # cost guard: on-demand LLM calls per user per day
+
+class UsageStore(Protocol):
+    """Cost guard: on-demand LLM calls per user per day."""
+
     def llm_usage(self, user_key: str, day: date) -> int: ...
     def add_llm_usage(self, user_key: str, day: date) -> int: ...
+
+
+class Store(PaperStore, CardCache, ChatStore, Outbox, UsageStore, Protocol):
+    """Every role at once: what the composition root opens and hands out piece by piece."""
 
     def close(self) -> None: ...

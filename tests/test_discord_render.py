@@ -150,10 +150,10 @@ def test_digest_packs_cards_on_boundaries_with_header_first() -> None:
 
 
 def test_quiet_digest_is_one_message() -> None:
-    digest = Digest("nlp", None, "zh", (), NOW, quiet_reason="arXiv did not announce today")
+    digest = Digest("nlp", None, "zh", (), NOW, quiet="quiet_day")
     payloads = DiscordRenderer().digest(digest)
     assert_valid(payloads)
-    assert len(payloads) == 1 and "arXiv did not announce today" in payloads[0]["content"]
+    assert len(payloads) == 1 and "arXiv 今天没有发布新论文" in payloads[0]["content"]
 
 
 def test_same_paper_twice_gets_distinct_urls_and_errors_are_plain_text() -> None:

@@ -11,6 +11,7 @@ import pytest
 from adapters.telegram.markup import one_line
 from adapters.telegram.render import TelegramRenderer, split_plain
 from bot.arxiv.feeds import parse_api_feed, parse_listing
+from bot.labels import notice
 from bot.models import CardText, Digest, Paper, PaperCard, Reply
 from tests.fakes.telegram_html import EntityError, check_message, parse_html, utf16_len
 
@@ -177,12 +178,24 @@ def test_digest_has_a_header_then_one_numbered_message_per_paper() -> None:
     assert len(both) == 5 and visible(both[0]) == "Here you go"
 
 
-def test_a_quiet_digest_is_one_message_with_its_reason() -> None:
+def test_a_quiet_digest_is_one_message_with_its_reason_in_the_readers_language() -> None:
     digest = Digest(topic="NLP", announced=None, language="zh", cards=(),
-                    generated_at=datetime(2025, 2, 15, tzinfo=UTC),
-                    quiet_reason="arXiv did not announce today")
+                    generated_at=datetime(2025, 2, 15, tzinfo=UTC), quiet="quiet_day")
     [payload] = R.digest(digest)
-    assert "arXiv did not announce today" in visible(payload)
+    assert "arXiv 今天没有发布新论文" in visible(payload)
+    english = Digest(topic="NLP", announced=None, language="en", cards=(),
+                     generated_at=datetime(2025, 2, 15, tzinfo=UTC), quiet="no_match")
+    [payload] = R.digest(english)
+    assert "No new papers matched NLP" in visible(payload)
+
+
+def test_a_chinese_digest_carries_the_chinese_notice() -> None:
+    """It used to carry the English notice, while Discord and the terminal showed Chinese."""
+    card = PaperCard(paper(), CardText("总结", ("要点",), "标题", "摘要", "llm", "zh", "m"))
+    digest = Digest(topic="NLP", announced=date(2025, 2, 14), language="zh", cards=(card,),
+                    generated_at=datetime(2025, 2, 15, tzinfo=UTC))
+    header = visible(R.digest(digest)[0])
+    assert notice("zh") in header and notice("en") not in header
 
 
 @pytest.mark.parametrize(

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from bot.labels import label, notice, short_authors, status_line
+from bot.labels import label, notice, quiet_text, short_authors, status_line
 from bot.models import Digest, PaperCard, Reply
 
 # Only what changes meaning mid-line: brackets (links), emphasis, code, HTML, tables, ~~.
@@ -69,8 +69,8 @@ def digest_markdown(digest: Digest) -> str:
         f"> {escape_md(notice(lang))}",
         "",
     ]
-    if digest.quiet_reason:
-        head += [escape_md(digest.quiet_reason), ""]
+    if digest.quiet:
+        head += [escape_md(quiet_text(lang, digest.quiet, digest.topic)), ""]
     body = [card_markdown(c) for c in digest.cards]
     tail = [f"_+{digest.omitted} {label(lang, 'omitted')}_", ""] if digest.omitted else []
     return "\n".join(head) + "\n---\n\n".join(body) + "\n".join(tail)
@@ -118,7 +118,7 @@ def digests_json(digests: Sequence[Digest], generated_at: datetime) -> dict[str,
                 "announced": d.announced.isoformat() if d.announced else None,
                 "language": d.language,
                 "notice": notice(d.language),
-                "quiet_reason": d.quiet_reason,
+                "quiet_reason": quiet_text(d.language, d.quiet, d.topic) if d.quiet else None,
                 "omitted": d.omitted,
                 "papers": [card_json(c) for c in d.cards],
             }

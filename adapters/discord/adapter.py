@@ -33,7 +33,7 @@ from bot.errors import (
     UserError,
 )
 from bot.models import ChatRef, IncomingCommand, Reply
-from bot.ports import CommandHandler, Completer
+from bot.ports import Capabilities, CommandHandler, Completer
 
 log = logging.getLogger(__name__)
 
@@ -60,6 +60,13 @@ def apply_endpoints(config: DiscordConfig) -> None:
 
 
 class DiscordAdapter:
+    """Implements bot.ports.Platform for Discord: slash commands in, embeds out."""
+
+    name = "discord"
+    capabilities = Capabilities(
+        buttons=True, edits=True, threads=True, direct_messages=True, max_message_chars=2000
+    )
+
     def __init__(self, config: DiscordConfig, token: str, handle: CommandHandler,
                  complete: Completer, *, renderer: DiscordRenderer | None = None,
                  guild_ready_timeout: float = 0.5, ready_timeout: float = 60.0) -> None:
@@ -83,6 +90,10 @@ class DiscordAdapter:
         self.tree.on_error = self._on_tree_error  # type: ignore[method-assign]
         self.client.setup_hook = self._setup_hook  # type: ignore[method-assign]
         self._task: asyncio.Task[None] | None = None
+
+    @property
+    def renderer(self) -> DiscordRenderer:
+        return self._renderer
 
     async def _setup_hook(self) -> None:
         synced = await self.tree.sync()

@@ -11,8 +11,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from adapters.discord.embeds import EMBED_TOTAL_MAX, card_embed, clip, embed_size, safe
-from bot.labels import label, notice
-from bot.models import NOTICE, Digest, PaperCard, Reply
+from bot.labels import label, notice, quiet_text
+from bot.models import Digest, PaperCard, Reply
 
 CONTENT_MAX = 2000
 EMBEDS_MAX = 10
@@ -82,11 +82,10 @@ def digest_header(digest: Digest) -> str:
     if digest.cards:
         parts.append(f"{len(digest.cards)} {label(lang, 'papers')}")
     lines = [" · ".join(parts)]
-    if digest.quiet_reason:
-        lines.append(safe(digest.quiet_reason))
-    if digest.cards and digest.notice:
-        text = notice(lang) if digest.notice == NOTICE else digest.notice
-        lines.append(f"> {safe(text)}")
+    if digest.quiet:
+        lines.append(safe(quiet_text(lang, digest.quiet, digest.topic)))
+    if digest.cards:
+        lines.append(f"> {safe(notice(lang))}")
     if digest.omitted:
         lines.append(f"*+{digest.omitted} {label(lang, 'omitted')}*")
     return clip("\n".join(line for line in lines if line), CONTENT_MAX)
@@ -103,6 +102,6 @@ class DiscordRenderer:
 
     def digest(self, digest: Digest) -> list[dict[str, Any]]:
         header = digest_header(digest)
-        if digest.quiet_reason or not digest.cards:
+        if digest.quiet or not digest.cards:
             return [message(header)]
         return pack(digest.cards, header)

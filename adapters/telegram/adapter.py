@@ -33,7 +33,7 @@ from bot.commands.specs import BY_NAME, COMMANDS
 from bot.config import TelegramConfig
 from bot.errors import UpstreamError, UserError
 from bot.models import ChatRef, Reply
-from bot.ports import CommandHandler
+from bot.ports import Capabilities, CommandHandler
 
 log = logging.getLogger(__name__)
 
@@ -49,7 +49,12 @@ def file_url_for(base_url: str) -> str:
 
 
 class TelegramAdapter:
-    """Implements bot.ports.Sender; `start()`/`stop()` run polling on the current loop."""
+    """Implements bot.ports.Platform; `start()`/`stop()` run polling on the current loop."""
+
+    name = "telegram"
+    capabilities = Capabilities(
+        buttons=True, edits=True, threads=True, direct_messages=True, max_message_chars=4096
+    )
 
     def __init__(
         self,

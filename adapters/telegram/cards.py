@@ -20,7 +20,7 @@ from adapters.telegram.markup import (
     text,
     utf16_len,
 )
-from bot.labels import label
+from bot.labels import label, notice, quiet_text
 from bot.models import Digest, PaperCard
 
 MAX_AUTHORS = 8
@@ -124,13 +124,12 @@ def digest_header(digest: Digest) -> Piece:
     if digest.announced is not None:
         title += f" · arXiv {label(lang, 'announced')} {digest.announced.isoformat()}"
     lines: list[Piece] = [tag("b", text(title))]
-    if digest.quiet_reason is not None:
-        lines.append(text(digest.quiet_reason))
+    if digest.quiet is not None:
+        lines.append(text(quiet_text(lang, digest.quiet, digest.topic)))
     else:
         count = f"{len(digest.cards)} {label(lang, 'papers')}"
         lines.append(text(count))
         if digest.omitted:
             lines.append(text(f"+{digest.omitted} {label(lang, 'omitted')}"))
-        if digest.notice:
-            lines.append(tag("i", text(digest.notice)))
+        lines.append(tag("i", text(notice(lang))))
     return join(lines, "\n")

@@ -28,7 +28,7 @@ class TelegramRenderer:
 
     def digest(self, digest: Digest) -> list[dict[str, Any]]:
         header = payload(digest_header(digest))
-        if digest.quiet_reason is not None:
+        if digest.quiet is not None:
             return [header]
         total = len(digest.cards)
         return [header] + [

@@ -37,7 +37,7 @@ async def subscribe(core: Core, cmd: IncomingCommand) -> Reply:
     settings = core.settings(cmd.chat)
     core.store.save_settings(settings)
     core.store.add_subscription(Subscription(cmd.chat, topic))
-    core.on_chat_changed(cmd.chat)
+    core.events.chat_changed(cmd.chat)
     return Reply(
         text=f"Subscribed to {_describe(topic)}. Your digest arrives daily at "
         f"{settings.delivery_time} ({settings.timezone}) in {language_name(settings.language)}"
@@ -51,7 +51,7 @@ async def unsubscribe(core: Core, cmd: IncomingCommand) -> Reply:
         raise usage_error(BY_NAME["unsubscribe"], "Which topic? Send /subscriptions to see yours.")
     if name.lower() == "all":
         removed = core.store.remove_subscription(cmd.chat, None)
-        core.on_chat_changed(cmd.chat)
+        core.events.chat_changed(cmd.chat)
         return Reply(
             text=f"Unsubscribed from all {removed} topics."
             if removed
@@ -69,7 +69,7 @@ async def unsubscribe(core: Core, cmd: IncomingCommand) -> Reply:
         names = ", ".join(s.topic.name for s in current) or "none"
         raise UserError(f"Not subscribed to {name[:60]}.", f"Your subscriptions: {names}.")
     core.store.remove_subscription(cmd.chat, match.topic.name)
-    core.on_chat_changed(cmd.chat)
+    core.events.chat_changed(cmd.chat)
     return Reply(text=f"Unsubscribed from {match.topic.name}.")
 
 
@@ -111,19 +111,19 @@ async def settings(core: Core, cmd: IncomingCommand) -> Reply:
     else:
         raise usage_error(spec, f"Unknown setting '{key[:20]}': use lang, time or timezone.")
     core.store.save_settings(updated)
-    core.on_chat_changed(cmd.chat)
+    core.events.chat_changed(cmd.chat)
     return Reply(text=said)
 
 
 async def pause(core: Core, cmd: IncomingCommand) -> Reply:
     core.store.save_settings(replace(core.settings(cmd.chat), paused=True))
-    core.on_chat_changed(cmd.chat)
+    core.events.chat_changed(cmd.chat)
     return Reply(text="Daily digest paused. /resume restarts it; commands still work.")
 
 
 async def resume(core: Core, cmd: IncomingCommand) -> Reply:
     core.store.save_settings(replace(core.settings(cmd.chat), paused=False))
-    core.on_chat_changed(cmd.chat)
+    core.events.chat_changed(cmd.chat)
     return Reply(text="Daily digest resumed.")
 
 

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from bot.config import Config
 from bot.models import ChatRef, ChatSettings
-from bot.ports import Clock, Store
+from bot.ports import ChatEvents, Clock, Store
 from bot.services.cards import CardService
+from bot.services.chat_events import ChatEventHub
 from bot.services.digests import DigestService
 from bot.services.papers import PaperService
 from bot.services.translations import TranslationService
@@ -23,7 +23,7 @@ class Core:
     cards: CardService
     translations: TranslationService
     digests: DigestService
-    on_chat_changed: Callable[[ChatRef], None] = field(default=lambda _chat: None)
+    events: ChatEvents = field(default_factory=ChatEventHub)
 
     def settings(self, chat: ChatRef) -> ChatSettings:
         """Stored settings, or defaults from config (quiet-day notices on in private chats)."""

@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from bot.errors import UpstreamError, UserError
 from bot.llm.prompts import PROMPT_VERSION
 from bot.models import CardText, Paper, PaperCard
-from bot.ports import LLM, Store
+from bot.ports import LLM, CardCache
 
 log = logging.getLogger(__name__)
 
@@ -22,7 +22,7 @@ Progress = Callable[[PaperCard], None]
 
 
 class CardService:
-    def __init__(self, store: Store, llm: LLM) -> None:
+    def __init__(self, store: CardCache, llm: LLM) -> None:
         self._store = store
         self._llm = llm
         self._inflight: dict[tuple[str, int, str], asyncio.Task[CardText]] = {}

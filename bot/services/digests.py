@@ -8,14 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from bot.models import Digest, Paper, PaperCard, Topic
-from bot.ports import ArxivSource, Clock, Listing, Store
+from bot.models import Digest, Paper, PaperCard, QuietReason, Topic
+from bot.ports import ArxivSource, Clock, Listing, PaperStore
 from bot.services.cards import CardService, Progress
-
-QUIET_NO_ANNOUNCEMENT = (
-    "arXiv has not announced new papers for these categories yet "
-    "(there are no announcements on Fridays, Saturdays and arXiv holidays)."
-)
 
 
 def union_categories(topics: Sequence[Topic]) -> tuple[str, ...]:
@@ -36,7 +31,9 @@ def select(topic: Topic, papers: Sequence[Paper], exclude: set[str] | None = Non
 
 
 class DigestService:
-    def __init__(self, store: Store, source: ArxivSource, cards: CardService, clock: Clock) -> None:
+    def __init__(
+        self, store: PaperStore, source: ArxivSource, cards: CardService, clock: Clock
+    ) -> None:
         self._store = store
         self._source = source
         self._cards = cards
@@ -61,18 +58,18 @@ class DigestService:
         papers = select(topic, listing.papers, exclude)
         kept = papers[: topic.max_papers]
         cards: list[PaperCard] = await self._cards.cards(kept, language, progress)
-        quiet = None
+        quiet: QuietReason | None = None
         if listing.announced is None or not listing.papers:
-            quiet = QUIET_NO_ANNOUNCEMENT
+            quiet = "no_announcement"
         elif not kept:
-            quiet = f"No new papers matched {topic.name} in this announcement."
+            quiet = "no_match"
         return Digest(
             topic=topic.name,
             announced=listing.announced,
             language=language,
             cards=tuple(cards),
             generated_at=self._clock.now(),
-            quiet_reason=quiet,
+            quiet=quiet,
             omitted=len(papers) - len(kept),
         )
 

@@ -22,10 +22,6 @@ from bot.services.digests import DigestService, union_categories
 log = logging.getLogger(__name__)
 
 CATCH_UP_DAYS = 3
-QUIET_DAY = (
-    "arXiv did not announce new papers today (no announcements on Fridays, Saturdays "
-    "and arXiv holidays)."
-)
 
 
 @dataclass(frozen=True)
@@ -175,7 +171,7 @@ class FanOut:
             dest.language,
             (),
             now,
-            quiet_reason=QUIET_DAY,
+            quiet="quiet_day",
         )
         return enqueue_digest(
             self._store, dest.chat, f"quiet|{now.date()}", renderer.digest(digest), None, now

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from bot.errors import UserError
 from bot.models import ArxivId, Paper
-from bot.ports import ArxivSource, Store
+from bot.ports import ArxivSource, PaperStore
 
 
 class PaperService:
-    def __init__(self, store: Store, source: ArxivSource) -> None:
+    def __init__(self, store: PaperStore, source: ArxivSource) -> None:
         self._store = store
         self._source = source
 

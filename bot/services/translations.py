@@ -6,13 +6,13 @@ import hashlib
 
 from bot.errors import UserError
 from bot.llm.prompts import PROMPT_VERSION
-from bot.ports import LLM, Store
+from bot.ports import LLM, CardCache
 
 MAX_TRANSLATE_CHARS = 4000
 
 
 class TranslationService:
-    def __init__(self, store: Store, llm: LLM) -> None:
+    def __init__(self, store: CardCache, llm: LLM) -> None:
         self._store = store
         self._llm = llm
 

@@ -10,16 +10,18 @@ import asyncio
 import contextlib
 import logging
 import signal
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
-from bot.app import Parts, build
+import adapters
+from adapters import PlatformContext
 from bot.commands.wiring import make_completer, make_router
 from bot.config import Config
 from bot.delivery import Dispatcher
 from bot.errors import UpstreamError, UserError
+from bot.main.app import Parts, build
 from bot.models import ChatRef
-from bot.ports import Renderer, Sender
+from bot.ports import Platform, Renderer, Sender
 from bot.scheduling import Scheduler, missed_slot
 from bot.services.fanout import Destination, FanOut, destinations
 
@@ -27,25 +29,14 @@ log = logging.getLogger("paperbot")
 
 
 
-def renderer_for(platform: str) -> Renderer:
-    """Platform SDKs are imported only when used: each costs a second or more at start."""
-    if platform == "telegram":
-        from adapters.telegram.render import TelegramRenderer
-
-        return TelegramRenderer()
-    from adapters.discord.render import DiscordRenderer
-
-    return DiscordRenderer()
-
-
 class Service:
     """The running bot: owns the adapters, the scheduler and the dispatcher."""
 
-    def __init__(self, parts: Parts, senders: dict[str, Any]) -> None:
+    def __init__(self, parts: Parts, senders: Mapping[str, Sender]) -> None:
         self.parts = parts
         self.senders = senders
         core = parts.core
-        renderers: dict[str, Renderer] = {p: renderer_for(p) for p in senders}
+        renderers: dict[str, Renderer] = {p: adapters.entry(p).renderer() for p in senders}
         self.fanout = FanOut(parts.store, parts.source, core.digests, renderers, core.clock)
         self.dispatcher = Dispatcher(
             parts.store,
@@ -56,7 +47,7 @@ class Service:
         self.scheduler = Scheduler(core.clock)
         self._stop = asyncio.Event()
         self._fetching = asyncio.Lock()
-        core.on_chat_changed = self._chat_changed
+        parts.events.listen(self._chat_changed)
 
     def _dests(self) -> list[Destination]:
         return [
@@ -149,58 +140,58 @@ class Service:
         self._stop.set()
 
 
-async def _start_adapters(config: Config, parts: Parts) -> dict[str, Any]:
+async def _start_adapters(config: Config, parts: Parts) -> dict[str, Platform]:
+    """Build and start every registered platform whose token is set, all at once: start-up
+    takes the slowest handshake, not the sum."""
     router = make_router(parts.core)
-    complete = make_completer(parts.core)
-    adapters: dict[str, Any] = {}
-    if config.telegram_token:
-        from adapters.telegram.adapter import TelegramAdapter
+    context = PlatformContext(router.handle, make_completer(parts.core))
+    started: dict[str, Platform] = {}
+    for name, entry in adapters.registered().items():
+        if not entry.autostart:
+            continue
+        section = config.platform(name)
+        token_env = getattr(section, "token_env", None)
+        token = config.secret(token_env) if token_env else None
+        if token_env and not token:
+            log.warning("%s: skipped because %s is unset", name, token_env)
+            continue
+        started[name] = entry.create(section, token, context)
 
-        adapters["telegram"] = TelegramAdapter(
-            config.telegram, config.telegram_token, router.handle
-        )
-    else:
-        log.warning("telegram: skipped because %s is unset", config.telegram.token_env)
-    if config.discord_token:
-        from adapters.discord.adapter import DiscordAdapter
-
-        adapters["discord"] = DiscordAdapter(
-            config.discord, config.discord_token, router.handle, complete
-        )
-    else:
-        log.warning("discord: skipped because %s is unset", config.discord.token_env)
-
-    async def start(name: str, adapter: Any) -> None:
+    async def start(name: str, platform: Platform) -> None:
         try:
-            await adapter.start()
+            await platform.start()
             log.warning("%s: started", name)
         except Exception as exc:
             log.error("%s: could not start: %s", name, exc)
-            del adapters[name]
+            del started[name]
 
-    # Both platforms connect at once: start-up takes the slower one, not the sum.
-    await asyncio.gather(*(start(n, a) for n, a in list(adapters.items())))
-    return adapters
+    await asyncio.gather(*(start(n, p) for n, p in list(started.items())))
+    return started
 
 
 async def run(config: Config) -> int:
     async with build(config) as parts:
-        adapters = await _start_adapters(config, parts)
-        if not adapters:
+        platforms = await _start_adapters(config, parts)
+        if not platforms:
+            wanted = [
+                env
+                for name, entry in adapters.registered().items()
+                if entry.autostart and (env := getattr(config.platform(name), "token_env", None))
+            ]
             raise UserError(
                 "No platform could start, so there is nothing to run.",
-                f"Set {config.telegram.token_env} and/or {config.discord.token_env}.",
+                f"Set {' and/or '.join(wanted)}.",
             )
-        service = Service(parts, adapters)
+        service = Service(parts, platforms)
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(sig, service.stop)
         try:
             await service.run()
         finally:
-            for adapter in adapters.values():
+            for platform in platforms.values():
                 with contextlib.suppress(Exception):
-                    await adapter.stop()
+                    await platform.stop()
             log.warning(
                 "paperbot: stopped; %d messages wait in the outbox", parts.store.pending_count()
             )
@@ -215,9 +206,8 @@ async def post_digests(
     if not channels:
         raise UserError("No [[channels]] to post to.", "Add one to the config, or check --channel.")
     async with build(config) as parts:
-        adapters = await _start_adapters(config, parts)
-        senders: dict[str, Sender] = adapters
-        service = Service(parts, senders)
+        platforms = await _start_adapters(config, parts)
+        service = Service(parts, platforms)
         wanted = {f"{c.platform}:{c.chat}" for c in channels}
         dests = [d for d in service._dests() if d.chat.key in wanted]
         if topic_names:
@@ -242,9 +232,9 @@ async def post_digests(
             if listing is not None:
                 added += await service.fanout.enqueue(dest, listing)
         sent = await service.dispatcher.drain(timeout=600)
-        for adapter in adapters.values():
+        for platform in platforms.values():
             with contextlib.suppress(Exception):
-                await adapter.stop()
+                await platform.stop()
         pending = parts.store.pending_count()
         print(
             f"paperbot: {added} messages planned, {sent} sent, {pending} still queued", flush=True

@@ -23,11 +23,11 @@ from adapters.console.render import (
     digest_markdown,
     digests_json,
 )
-from bot.app import build
 from bot.arxiv.ids import parse_arxiv_id
 from bot.config import Config, load_config, masked, resolve_path
 from bot.errors import ConfigError, UpstreamError, UserError
 from bot.languages import normalize_language
+from bot.main.app import build
 from bot.models import ChatRef, IncomingCommand, PaperCard
 
 log = logging.getLogger("paperbot")
@@ -108,11 +108,11 @@ async def _dispatch(args: argparse.Namespace, config: Config) -> int:
         print(json.dumps(masked(config), indent=2, ensure_ascii=False, default=list))
         return 0
     if args.command == "run":
-        from bot.runner import run
+        from bot.main.run import run
 
         return await run(config)
     if args.command == "digest" and args.post:
-        from bot.runner import post_digests
+        from bot.main.run import post_digests
 
         return await post_digests(config, args.topic, args.channel)
     async with build(config) as parts:

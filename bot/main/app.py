@@ -18,6 +18,7 @@ from bot.llm import make_llm
 from bot.ports import LLM, Clock
 from bot.scheduling import OffsetClock, SystemClock
 from bot.services.cards import CardService
+from bot.services.chat_events import ChatEventHub
 from bot.services.digests import DigestService
 from bot.services.papers import PaperService
 from bot.services.translations import TranslationService
@@ -33,6 +34,7 @@ class Parts:
     source: ArxivClient
     llm: LLM
     core: Core
+    events: ChatEventHub
 
 
 def clock_from_env(env: Mapping[str, str] = os.environ) -> Clock:
@@ -66,6 +68,7 @@ async def build(config: Config, clock: Clock | None = None) -> AsyncIterator[Par
     source = ArxivClient(config.arxiv)
     llm = make_llm(config.llm, config.llm_api_key)
     cards = CardService(store, llm)
+    events = ChatEventHub()
     core = Core(
         config=config,
         store=store,
@@ -74,9 +77,10 @@ async def build(config: Config, clock: Clock | None = None) -> AsyncIterator[Par
         cards=cards,
         translations=TranslationService(store, llm),
         digests=DigestService(store, source, cards, clock),
+        events=events,
     )
     try:
-        yield Parts(config, store, source, llm, core)
+        yield Parts(config, store, source, llm, core, events)
     finally:
         for closer in (getattr(source, "aclose", None), getattr(llm, "aclose", None)):
             if closer is not None:
