@@ -8,14 +8,9 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.errors import UserError
+from bot.local_time import parse_time, parse_timezone
 from bot.models import Paper, Topic
-from bot.services.subscriptions import (
-    MAX_KEYWORD_LEN,
-    parse_time,
-    parse_timezone,
-    parse_topic_spec,
-    topic_name,
-)
+from bot.services.subscriptions import MAX_KEYWORD_LEN, parse_topic_spec, topic_name
 
 CONFIGURED = (
     Topic("R1_Reasoning", ("cs.CL", "cs.AI"), ("reasoning", "chain of thought")),

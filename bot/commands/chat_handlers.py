@@ -13,13 +13,9 @@ from bot.commands.parsing import usage_error
 from bot.commands.specs import BY_NAME
 from bot.errors import UserError
 from bot.languages import language_name, normalize_language
+from bot.local_time import parse_time, parse_timezone
 from bot.models import Digest, IncomingCommand, Reply, Subscription, Topic
-from bot.services.subscriptions import (
-    MAX_SUBSCRIPTIONS,
-    parse_time,
-    parse_timezone,
-    parse_topic_spec,
-)
+from bot.services.subscriptions import MAX_SUBSCRIPTIONS, parse_topic_spec
 
 
 async def subscribe(core: Core, cmd: IncomingCommand) -> Reply:

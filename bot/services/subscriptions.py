@@ -12,8 +12,6 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Iterable, Sequence
-from functools import cache
-from zoneinfo import available_timezones
 
 from bot.arxiv.categories import ARCHIVES, is_category, validate_category
 from bot.errors import UserError
@@ -144,94 +142,3 @@ def _reject_near_topic_name(word: str, names: Sequence[str]) -> None:
             f"Unknown topic '{word[:40]}'. Did you mean {suggestions}?",
             f"To follow a keyword instead, name a category first: /subscribe cs.CL {word[:40]}",
         )
-
-
-_TIME = re.compile(r"^(\d{1,2})[:.](\d{2})$")
-_TIME_HINT = "Use 24-hour HH:MM, e.g. 08:30 or 21:00."
-
-
-def parse_time(text: str) -> str:
-    """`8:30` → `08:30`; rejects `25:00` and `9am` with a hint."""
-    raw = text.strip().replace("：", ":")
-    match = _TIME.match(raw)
-    if not match:
-        raise UserError(f"'{raw[:20]}' is not a time.", _TIME_HINT)
-    hour, minute = int(match.group(1)), int(match.group(2))
-    if hour > 23 or minute > 59:
-        raise UserError(f"'{raw}' is not a time of day.", _TIME_HINT)
-    return f"{hour:02d}:{minute:02d}"
-
-
-# Abbreviations people type; the ambiguous ones (CST, IST) get an error that says why.
-_ALIASES = {
-    "utc": "UTC", "gmt": "UTC", "z": "UTC", "zulu": "UTC",
-    "et": "America/New_York", "est": "America/New_York", "edt": "America/New_York",
-    "ct": "America/Chicago", "cdt": "America/Chicago",
-    "mt": "America/Denver", "mst": "America/Denver", "mdt": "America/Denver",
-    "pt": "America/Los_Angeles", "pst": "America/Los_Angeles", "pdt": "America/Los_Angeles",
-    "bst": "Europe/London", "cet": "Europe/Berlin", "cest": "Europe/Berlin",
-    "jst": "Asia/Tokyo", "kst": "Asia/Seoul", "hkt": "Asia/Hong_Kong", "sgt": "Asia/Singapore",
-    "aest": "Australia/Sydney", "aedt": "Australia/Sydney",
-    "beijing": "Asia/Shanghai", "peking": "Asia/Shanghai", "北京": "Asia/Shanghai",
-    "china": "Asia/Shanghai", "上海": "Asia/Shanghai", "东京": "Asia/Tokyo",
-}
-_AMBIGUOUS = {
-    "cst": "China (Asia/Shanghai) or US Central (America/Chicago)",
-    "ist": "India (Asia/Kolkata), Israel (Asia/Jerusalem) or Ireland (Europe/Dublin)",
-}
-_OFFSET = re.compile(r"^(?:utc|gmt)\s*([+-])\s*(\d{1,2})(?::?(\d{2}))?$")
-_ZONE_HINT = "Time zones look like Asia/Shanghai, Europe/Berlin or UTC."
-
-
-@cache
-def _zones() -> tuple[dict[str, str], dict[str, list[str]]]:
-    """Zone names by casefold, and by casefold city (last component, spaces as '_')."""
-    names = {z for z in available_timezones() if not z.startswith(("posix/", "right/"))}
-    by_fold = {z.casefold(): z for z in names}
-    by_city: dict[str, list[str]] = {}
-    for zone in sorted(names):
-        if "/" in zone:
-            by_city.setdefault(zone.rsplit("/", 1)[1].casefold(), []).append(zone)
-    return by_fold, by_city
-
-
-def parse_timezone(text: str) -> str:
-    """An IANA zone name (any case), a city (`Shanghai`), an alias (`EST`) or `UTC+8`."""
-    raw = text.strip()
-    if not raw:
-        raise UserError("Which time zone?", _ZONE_HINT)
-    folded = raw.casefold()
-    if folded in _AMBIGUOUS:
-        raise UserError(f"{raw} is ambiguous: {_AMBIGUOUS[folded]}.", "Send the zone name.")
-    if folded in _ALIASES:
-        return _ALIASES[folded]
-    by_fold, by_city = _zones()
-    if folded in by_fold:
-        return by_fold[folded]
-    offset = _OFFSET.match(folded)
-    if offset:
-        return _offset_zone(raw, *offset.groups())
-    city = folded.rsplit("/", 1)[-1].replace(" ", "_")
-    if city in _ALIASES:
-        return _ALIASES[city]
-    if len(by_city.get(city, [])) == 1:
-        return by_city[city][0]
-    candidates = list(by_fold) + list(by_city)
-    close = difflib.get_close_matches(folded.replace(" ", "_"), candidates, n=6, cutoff=0.6)
-    zones = _unique(z for c in close for z in ([by_fold[c]] if c in by_fold else by_city[c]))
-    hint = f"Did you mean {', '.join(zones[:3])}? {_ZONE_HINT}" if zones else _ZONE_HINT
-    raise UserError(f"Unknown time zone '{raw[:40]}'.", hint)
-
-
-def _offset_zone(raw: str, sign: str, hours: str, minutes: str | None) -> str:
-    """`UTC+8` → `Etc/GMT-8` (POSIX names invert the sign); whole hours only."""
-    if minutes and minutes != "00":
-        raise UserError(
-            f"{raw} has no fixed-offset zone.", "Send a city zone, e.g. Asia/Kolkata."
-        )
-    hour = int(hours)
-    if hour == 0:
-        return "UTC"
-    if (sign == "+" and hour > 14) or (sign == "-" and hour > 12):
-        raise UserError(f"{raw} is not a real UTC offset.", _ZONE_HINT)
-    return f"Etc/GMT{'-' if sign == '+' else '+'}{hour}"
