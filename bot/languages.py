@@ -50,9 +50,21 @@ def normalize_language(code: str) -> str:
     hint = f"Did you mean {', '.join(close)}?" if close else ""
     known = ", ".join(LANGUAGES)
     raise UserError(
-        f"Unknown language code '{code.strip()[:20]}'.",
-        f"{hint} Known codes: {known}.".strip(),
+        f"'{code.strip()[:20]}' is not a language I know.",
+        hint or f"Known codes: {known}.",
     )
+
+
+def language_from_locale(locale: str | None) -> str | None:
+    """A client's locale (Telegram `zh-hans`, Discord `pt-BR`) as a supported code, or None."""
+    if not locale or not locale.strip():
+        return None
+    subtags = locale.strip().replace("_", "-").split("-")
+    for n in range(len(subtags), 0, -1):  # zh-Hant-TW, then zh-Hant, then zh
+        candidate = "-".join(subtags[:n])
+        if is_language(candidate):
+            return normalize_language(candidate)
+    return None
 
 
 def is_language(code: str) -> bool:

@@ -171,7 +171,7 @@ class IncomingCommand:
     """A platform-neutral command: adapters build these from platform events."""
 
     name: str
-    args: str
+    args: str  # the argument text as typed; ignored when `options` are given
     chat: ChatRef
     user_id: str
     user_is_admin: bool = True
@@ -180,9 +180,8 @@ class IncomingCommand:
     # Named options, when the platform has them (Discord slash commands): then the core reads
     # these instead of guessing from `args` ("Bonjour de" is text, not text + German).
     options: tuple[tuple[str, str], ...] | None = None
-
-    def option(self, name: str) -> str | None:
-        return dict(self.options or ()).get(name)
+    # False where the operator runs commands on their own key (a terminal): no daily limit.
+    metered: bool = True
 
 
 @dataclass(frozen=True)

@@ -62,10 +62,18 @@ class Harness:
         user: str = "7",
         admin: bool = True,
         replied: str | None = None,
+        locale: str | None = None,
+        options: dict[str, str] | None = None,
+        metered: bool = True,
     ) -> Reply:
+        """Telegram-style text, or Discord-style named options when `options` is given."""
         name, _, args = text.lstrip("/").partition(" ")
         return await self.router.handle(
-            IncomingCommand(name, args, chat, user, user_is_admin=admin, replied_text=replied)
+            IncomingCommand(
+                name, args, chat, user, user_is_admin=admin, replied_text=replied,
+                locale=locale, metered=metered,
+                options=tuple(options.items()) if options is not None else None,
+            )
         )
 
 
@@ -93,7 +101,7 @@ async def test_summarize_returns_full_card_and_caches(bot: Harness) -> None:
     [
         ("/summarize abc", "is not an arXiv id"),
         ("/summarize", "Usage: /summarize <id> [lang]"),
-        ("/summarize 1706.03762 xx-yy", "Unknown language code"),
+        ("/summarize 1706.03762 xx-yy", "lang: 'xx-yy' is not a language I know."),
         ("/summarize 2501.99999", "arXiv has no paper 2501.99999"),
         ("/summarize 2108.04458", "withdrawn"),
         ("/summarise 1706.03762", "Did you mean /summarize?"),
@@ -196,7 +204,7 @@ async def test_unexpected_errors_get_a_reference(bot: Harness, caplog) -> None:
     reply = await bot.send("/summarize 1706.03762")
     assert reply.is_error and reply.text.startswith("Something went wrong (ref ")
     assert "secret internals" not in reply.text
-    ref = reply.text.split("ref ")[1].rstrip(").")
+    ref = reply.text.split("ref ")[1].split(")")[0]
     assert any(ref in r.getMessage() for r in caplog.records)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from bot.commands.arguments import Args
 from bot.commands.handlers import help_
 from bot.commands.specs import COMMANDS
 from bot.models import ChatRef, IncomingCommand
@@ -23,7 +24,7 @@ def test_readme_lists_every_visible_command_with_its_usage() -> None:
 
 async def test_help_lists_every_visible_command() -> None:
     cmd = IncomingCommand("help", "", ChatRef("console", "t"), "u")
-    reply = await help_(None, cmd)  # type: ignore[arg-type]  # /help needs no services
+    reply = await help_(None, cmd, Args())  # type: ignore[arg-type]  # /help needs no services
     for spec in COMMANDS:
         assert (spec.usage in reply.text) is (not spec.hidden)
 

@@ -207,14 +207,14 @@ async def test_translate_returns_plain_text(llm: OpenAILLM, fake_llm: FakeLLM) -
     assert "Japanese (ja)" in req.messages[0]["content"]
 
 
-async def test_translate_refuses_empty_and_too_long_text(
+async def test_translate_refuses_empty_text_and_leaves_length_to_the_service(
     llm: OpenAILLM, fake_llm: FakeLLM
 ) -> None:
     with pytest.raises(UserError, match="no text"):
         await llm.translate("   ", "zh")
-    with pytest.raises(UserError, match="8,000"):
-        await llm.translate("x" * 8001, "zh")
     assert fake_llm.count == 0
+    # The one length limit is TranslationService's (4,000); the client adds no other.
+    assert await llm.translate("x" * 8001, "zh") == "[zh] " + "x" * 8001
 
 
 def test_empty_api_key_raises_at_construction(config: LLMConfig) -> None:

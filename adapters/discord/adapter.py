@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import secrets
 from typing import Any
 
 import aiohttp
@@ -21,7 +20,8 @@ from discord.gateway import DiscordWebSocket
 from discord.http import Route
 
 from adapters.discord.render import DiscordRenderer
-from adapters.discord.slash import build_tree, chat_of, join_args, named_options
+from adapters.discord.slash import build_tree, chat_of, named_options
+from bot.commands.router import crash_reply
 from bot.commands.specs import CommandSpec
 from bot.config import DiscordConfig
 from bot.errors import (
@@ -134,7 +134,7 @@ class DiscordAdapter:
             await interaction.response.defer(thinking=True)
         chat = chat_of(interaction)
         command = IncomingCommand(
-            name=spec.name, args=join_args(spec, values), chat=chat,
+            name=spec.name, args="", chat=chat,
             user_id=str(interaction.user.id),
             user_is_admin=chat.is_private or interaction.permissions.manage_channels,
             locale=str(interaction.locale), options=named_options(spec, values),
@@ -168,10 +168,10 @@ class DiscordAdapter:
         if isinstance(original, UserError):
             text = str(original)
         else:
-            ref = secrets.token_hex(2)
+            ref, reply = crash_reply()
             name = interaction.command.name if interaction.command else "?"
             log.error("/%s failed (ref %s)", name, ref, exc_info=original)
-            text = f"Something went wrong (ref {ref}). Please try again later."
+            text = reply.text
         try:
             await self._answer(interaction, [{"content": text}], ephemeral=True)
         except discord.HTTPException:

@@ -33,12 +33,6 @@ def chat_of(interaction: discord.Interaction) -> ChatRef:
     return ChatRef("discord", str(interaction.channel_id), is_private=False)
 
 
-def join_args(spec: CommandSpec, values: dict[str, Any]) -> str:
-    """Options as one text line in ArgSpec order, so the core parses every platform alike."""
-    parts = [str(values[a.name]).strip() for a in spec.args if values.get(a.name) is not None]
-    return " ".join(p for p in parts if p)
-
-
 def required(arg: ArgSpec) -> bool:
     """A slash command cannot reply to a message, so what a reply could supply must be given:
     `/translate lang:zh` alone would otherwise translate the word "zh"."""
@@ -46,8 +40,8 @@ def required(arg: ArgSpec) -> bool:
 
 
 def named_options(spec: CommandSpec, values: dict[str, Any]) -> tuple[tuple[str, str], ...]:
-    """The options the user gave, by name: the core then need not guess which word of the
-    joined line is a language (text "Bonjour de" without lang is all text)."""
+    """The options the user gave, by name: the core parses each by its kind and never
+    guesses which word of a line is a language (text "Bonjour de" without lang is all text)."""
     return tuple((a.name, str(values[a.name]).strip()) for a in spec.args
                  if values.get(a.name) is not None)
 

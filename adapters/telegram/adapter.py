@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import secrets
 from typing import Any
 
 from telegram import (
@@ -29,6 +28,7 @@ from adapters.telegram.incoming import parse_command, to_command
 from adapters.telegram.pacing import MessagePacer
 from adapters.telegram.render import TelegramRenderer
 from adapters.telegram.sender import mapped_errors, send_payload, telegram_chat_id
+from bot.commands.router import crash_reply
 from bot.commands.specs import BY_NAME, COMMANDS
 from bot.config import TelegramConfig
 from bot.errors import UpstreamError, UserError
@@ -199,7 +199,7 @@ class TelegramAdapter:
 
     async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Last resort: the user gets a ref, the log gets the traceback under that ref."""
-        ref = secrets.token_hex(2)
+        ref, reply = crash_reply()
         where = ""
         chat_id = None
         if isinstance(update, Update) and update.effective_chat is not None:
@@ -212,7 +212,7 @@ class TelegramAdapter:
         try:
             await self.app.bot.send_message(
                 chat_id,
-                f"Something went wrong (ref {ref}). Please try again later.",
+                reply.text,
                 message_thread_id=_thread(message) if message else None,
             )
         except TelegramError:

@@ -8,20 +8,22 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from bot.arxiv.categories import ARCHIVES
+from bot.commands.arguments import Args
+from bot.commands.chat_settings import settings_for
 from bot.commands.context import Core
+from bot.commands.kinds import Setting, TopicChoice
 from bot.commands.parsing import usage_error
 from bot.commands.specs import BY_NAME
 from bot.errors import UserError
-from bot.languages import language_name, normalize_language
-from bot.local_time import parse_time, parse_timezone
+from bot.languages import language_name
 from bot.models import Digest, IncomingCommand, Reply, Subscription, Topic
-from bot.services.subscriptions import MAX_SUBSCRIPTIONS, parse_topic_spec
+from bot.services.subscriptions import MAX_SUBSCRIPTIONS
 
 
-async def subscribe(core: Core, cmd: IncomingCommand) -> Reply:
-    if not cmd.args.strip():
-        raise usage_error(BY_NAME["subscribe"], "Which topic? Send /topics to see them.")
-    topic = parse_topic_spec(cmd.args, core.config.topics, core.config.bot.default_categories)
+async def subscribe(core: Core, cmd: IncomingCommand, args: Args) -> Reply:
+    """Follow a configured topic or a category spec; the chat's settings are saved with it."""
+    topic = args.need("topic", Topic)
     current = core.store.subscriptions(cmd.chat)
     if any(s.topic.name.casefold() == topic.name.casefold() for s in current):
         return Reply(text=f"Already subscribed to {topic.name}.")
@@ -30,7 +32,7 @@ async def subscribe(core: Core, cmd: IncomingCommand) -> Reply:
             f"This chat already has {MAX_SUBSCRIPTIONS} subscriptions, the most allowed.",
             "Remove one with /unsubscribe <topic> first.",
         )
-    settings = core.settings(cmd.chat)
+    settings = settings_for(core, cmd)
     core.store.save_settings(settings)
     core.store.add_subscription(Subscription(cmd.chat, topic))
     core.events.chat_changed(cmd.chat)
@@ -41,11 +43,10 @@ async def subscribe(core: Core, cmd: IncomingCommand) -> Reply:
     )
 
 
-async def unsubscribe(core: Core, cmd: IncomingCommand) -> Reply:
-    name = cmd.args.strip().strip('"')
-    if not name:
-        raise usage_error(BY_NAME["unsubscribe"], "Which topic? Send /subscriptions to see yours.")
-    if name.lower() == "all":
+async def unsubscribe(core: Core, cmd: IncomingCommand, args: Args) -> Reply:
+    """Stop following a topic (by its name or its spec typed again), or every topic."""
+    choice = args.need("topic", TopicChoice)
+    if choice.everything:
         removed = core.store.remove_subscription(cmd.chat, None)
         core.events.chat_changed(cmd.chat)
         return Reply(
@@ -54,24 +55,24 @@ async def unsubscribe(core: Core, cmd: IncomingCommand) -> Reply:
             else "You had no subscriptions."
         )
     current = core.store.subscriptions(cmd.chat)
-    match = next((s for s in current if s.topic.name.casefold() == name.casefold()), None)
-    if match is None:  # they may have typed the spec again, in another order
-        try:
-            typed = parse_topic_spec(name, core.config.topics, core.config.bot.default_categories)
-        except UserError:
-            typed = None
-        match = next((s for s in current if typed and s.topic.name == typed.name), None)
+    wanted = {choice.text.casefold()}
+    if choice.parsed is not None:  # they may have typed the spec again, in another order
+        wanted.add(choice.parsed.name.casefold())
+    match = next((s for s in current if s.topic.name.casefold() in wanted), None)
     if match is None:
         names = ", ".join(s.topic.name for s in current) or "none"
-        raise UserError(f"Not subscribed to {name[:60]}.", f"Your subscriptions: {names}.")
+        raise UserError(
+            f"Not subscribed to {choice.text[:60]}.", f"Your subscriptions: {names}."
+        )
     core.store.remove_subscription(cmd.chat, match.topic.name)
     core.events.chat_changed(cmd.chat)
     return Reply(text=f"Unsubscribed from {match.topic.name}.")
 
 
-async def subscriptions(core: Core, cmd: IncomingCommand) -> Reply:
+async def subscriptions(core: Core, cmd: IncomingCommand, args: Args) -> Reply:
+    """This chat's topics and settings."""
     subs = core.store.subscriptions(cmd.chat)
-    settings = core.settings(cmd.chat)
+    settings = settings_for(core, cmd)
     lines = [f"Subscriptions ({len(subs)}/{MAX_SUBSCRIPTIONS}):"]
     lines += [f"- {_describe(s.topic)}" for s in subs] or [
         "- none yet: try /subscribe R1_Reasoning"
@@ -83,54 +84,58 @@ async def subscriptions(core: Core, cmd: IncomingCommand) -> Reply:
     return Reply(text="\n".join(lines))
 
 
-async def settings(core: Core, cmd: IncomingCommand) -> Reply:
+async def settings(core: Core, cmd: IncomingCommand, args: Args) -> Reply:
+    """Show the chat's settings, or change one: language, delivery time or time zone."""
     spec = BY_NAME["settings"]
-    key, _, value = cmd.args.strip().partition(" ")
-    key, value = key.lower(), value.strip()
-    current = core.settings(cmd.chat)
-    if not key:
+    setting = args.get_as("setting", Setting)
+    current = settings_for(core, cmd)
+    if setting is None:
         return Reply(
             text=f"{_settings_line(core, cmd)}\nChange with: {spec.usage}, e.g. "
             "/settings lang en, /settings time 08:30, /settings timezone Europe/Berlin"
         )
-    if not value:
-        raise usage_error(spec, f"Give a value for {key[:20]}.")
-    if key in ("lang", "language"):
-        updated = replace(current, language=normalize_language(value))
+    value = args.get_as("value", str)
+    if value is None:
+        raise usage_error(
+            spec, f"Give a value, e.g. /settings {setting.value} {setting.example}.", setting.value
+        )
+    if setting is Setting.LANGUAGE:
+        updated = replace(current, language=value)
         said = f"Language set to {language_name(updated.language)}."
-    elif key == "time":
-        updated = replace(current, delivery_time=parse_time(value))
+    elif setting is Setting.TIME:
+        updated = replace(current, delivery_time=value)
         said = f"Daily digest time set to {updated.delivery_time} ({updated.timezone})."
-    elif key in ("timezone", "tz"):
-        updated = replace(current, timezone=parse_timezone(value))
-        said = f"Time zone set to {updated.timezone}; digest at {updated.delivery_time}."
     else:
-        raise usage_error(spec, f"Unknown setting '{key[:20]}': use lang, time or timezone.")
+        updated = replace(current, timezone=value)
+        said = f"Time zone set to {updated.timezone}; digest at {updated.delivery_time}."
     core.store.save_settings(updated)
     core.events.chat_changed(cmd.chat)
     return Reply(text=said)
 
 
-async def pause(core: Core, cmd: IncomingCommand) -> Reply:
-    core.store.save_settings(replace(core.settings(cmd.chat), paused=True))
+async def pause(core: Core, cmd: IncomingCommand, args: Args) -> Reply:
+    """Stop the daily digest; commands keep working."""
+    core.store.save_settings(replace(settings_for(core, cmd), paused=True))
     core.events.chat_changed(cmd.chat)
     return Reply(text="Daily digest paused. /resume restarts it; commands still work.")
 
 
-async def resume(core: Core, cmd: IncomingCommand) -> Reply:
-    core.store.save_settings(replace(core.settings(cmd.chat), paused=False))
+async def resume(core: Core, cmd: IncomingCommand, args: Args) -> Reply:
+    """Restart the daily digest."""
+    core.store.save_settings(replace(settings_for(core, cmd), paused=False))
     core.events.chat_changed(cmd.chat)
     return Reply(text="Daily digest resumed.")
 
 
-async def digest(core: Core, cmd: IncomingCommand) -> Reply:
+async def digest(core: Core, cmd: IncomingCommand, args: Args) -> Reply:
+    """The chat's papers from the latest announcement, now."""
     subs = core.store.subscriptions(cmd.chat)
     if not subs:
         raise UserError(
             "This chat has no subscriptions yet.",
             "Subscribe first, e.g. /subscribe R1_Reasoning (see /topics).",
         )
-    language = core.settings(cmd.chat).language
+    language = settings_for(core, cmd).language
     topics = [s.topic for s in subs]
     listing = await core.digests.fetch_listing(topics)
     digests: list[Digest] = []
@@ -146,11 +151,13 @@ def _describe(topic: Topic) -> str:
     """A configured topic's name says little, so show its categories; a spec name says all."""
     if topic.name in topic.categories or ":" in topic.name:
         return topic.name
+    if topic.name in ARCHIVES:
+        return f"{topic.name} (all {len(topic.categories)} categories)"
     return f"{topic.name} ({', '.join(topic.categories)})"
 
 
 def _settings_line(core: Core, cmd: IncomingCommand) -> str:
-    s = core.settings(cmd.chat)
+    s = settings_for(core, cmd)
     return (
         f"Settings: language {s.language} ({language_name(s.language)}), daily at "
         f"{s.delivery_time}, time zone {s.timezone}."

@@ -11,8 +11,8 @@ from bot.models import IncomingCommand
 
 def charge_llm_call(core: Core, cmd: IncomingCommand) -> None:
     """Count one LLM call against the user's day (UTC), or refuse when the limit is reached."""
-    if cmd.chat.platform == "console":
-        return  # the operator's own terminal: their key, their budget
+    if not cmd.metered:
+        return  # e.g. the operator's own terminal: their key, their budget
     limit = core.config.bot.daily_llm_requests_per_user
     now = core.clock.now()
     user_key = f"{cmd.chat.platform}:{cmd.user_id}"

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from bot.arxiv.ids import find_arxiv_id, parse_arxiv_id
+from bot.commands.arguments import Args
+from bot.commands.chat_settings import settings_for
 from bot.commands.context import Core
 from bot.commands.cost_guard import charge_llm_call
-from bot.commands.parsing import language_arg, split_trailing_language, split_words, usage_error
-from bot.commands.specs import BY_NAME, COMMANDS
+from bot.commands.specs import COMMANDS, CommandSpec
 from bot.errors import UserError
-from bot.languages import is_language, language_name, normalize_language
-from bot.models import IncomingCommand, Paper, Reply
+from bot.languages import language_name
+from bot.models import ArxivId, IncomingCommand, Paper, Reply
 
 WELCOME = (
     "Hi! I'm paperbot. I bring new arXiv papers to your chats: each with a short summary, "
@@ -22,16 +22,15 @@ WELCOME = (
 )
 
 
-async def start(core: Core, cmd: IncomingCommand) -> Reply:
+async def start(core: Core, cmd: IncomingCommand, args: Args) -> Reply:
+    """Greet a new user with the few commands that get them going."""
     return Reply(text=WELCOME)
 
 
-async def help_(core: Core, cmd: IncomingCommand) -> Reply:
-    wanted = cmd.args.strip().lstrip("/").lower()
-    if wanted:
-        spec = BY_NAME.get(wanted)
-        if spec is None:
-            raise UserError(f"There is no command /{wanted[:32]}.", "Send /help for the list.")
+async def help_(core: Core, cmd: IncomingCommand, args: Args) -> Reply:
+    """List the commands, or explain one with its arguments."""
+    spec = args.get_as("command", CommandSpec)
+    if spec is not None:
         lines = [spec.usage, spec.summary]
         lines += [f"  {a.name}: {a.description}" for a in spec.args]
         return Reply(text="\n".join(lines))
@@ -42,44 +41,25 @@ async def help_(core: Core, cmd: IncomingCommand) -> Reply:
     return Reply(text="\n".join(lines))
 
 
-async def summarize(core: Core, cmd: IncomingCommand) -> Reply:
-    spec = BY_NAME["summarize"]
-    words = split_words(cmd.args)
-    if not words and cmd.replied_text:
-        found = find_arxiv_id(cmd.replied_text)
-        words = [str(found)] if found else []
-    if not words:
-        raise usage_error(spec, "Which paper? Give an arXiv id or link.")
-    if len(words) > 2:
-        raise usage_error(spec, "Too many arguments.")
-    arxiv_id = parse_arxiv_id(words[0])
-    language = language_arg(words[1] if len(words) > 1 else None, _chat_language(core, cmd))
+async def summarize(core: Core, cmd: IncomingCommand, args: Args) -> Reply:
+    """A paper's card in the asked-for language (the chat's by default)."""
+    arxiv_id = args.need("id", ArxivId)
+    language = args.get_as("lang", str) or settings_for(core, cmd).language
     paper = await core.papers.get(arxiv_id)
     if core.cards.needs_llm_call(paper, language):
         charge_llm_call(core, cmd)
     return Reply(cards=(await core.cards.card(paper, language),))
 
 
-async def translate(core: Core, cmd: IncomingCommand) -> Reply:
-    if cmd.options is not None:
-        text, given = (cmd.option("text") or "").strip(), cmd.option("lang")
-        language = normalize_language(given) if given else None
-    else:
-        text, language = split_trailing_language(cmd.args)
-    if cmd.replied_text and language is None and is_language(text):
-        text, language = "", normalize_language(text)  # "/translate ja" as a reply
-    if not text and cmd.replied_text:
-        text = cmd.replied_text
-    language = language or _chat_language(core, cmd)
+async def translate(core: Core, cmd: IncomingCommand, args: Args) -> Reply:
+    """A paper's abstract, or any text, in the asked-for language (the chat's by default)."""
+    subject = args.need("text", object)
+    language = args.get_as("lang", str) or settings_for(core, cmd).language
     target = language_name(language)
-    words = text.split()
-    arxiv_id = find_arxiv_id(words[0]) if len(words) == 1 else None
-    if arxiv_id is not None:
-        paper = await core.papers.get(arxiv_id)
+    if isinstance(subject, ArxivId):
+        paper = await core.papers.get(subject)
         return Reply(text=await _translate_paper(core, cmd, paper, language, target))
-    if not text:
-        raise usage_error(BY_NAME["translate"], "What should I translate?")
-    text = core.translations.check(text)
+    text = core.translations.check(str(subject))
     if core.translations.cached(text, language) is None:
         if core.cards.offline:
             raise UserError(
@@ -112,7 +92,8 @@ async def _translate_paper(
     )
 
 
-async def topics(core: Core, cmd: IncomingCommand) -> Reply:
+async def topics(core: Core, cmd: IncomingCommand, args: Args) -> Reply:
+    """The configured topics, and how to follow any category instead."""
     if not core.config.topics:
         lines = ["No topics are configured."]
     else:
@@ -122,11 +103,8 @@ async def topics(core: Core, cmd: IncomingCommand) -> Reply:
             lines.append(f"- {t.name}: {', '.join(t.categories)}{keywords}")
     lines.append("")
     lines.append(
-        "You can also subscribe to any arXiv category (/subscribe cs.CV) or a category with "
-        'keywords (/subscribe cs.CL reasoning "chain of thought").'
+        "You can also subscribe to any arXiv category (/subscribe cs.CV), a whole archive "
+        '(/subscribe astro-ph) or a category with keywords '
+        '(/subscribe cs.CL reasoning "chain of thought").'
     )
     return Reply(text="\n".join(lines))
-
-
-def _chat_language(core: Core, cmd: IncomingCommand) -> str:
-    return core.settings(cmd.chat).language

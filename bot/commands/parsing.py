@@ -1,36 +1,78 @@
-"""Turning a command's argument text into words, with errors a person can act on."""
+"""Telegram-style argument text split once into the raw value of each named argument.
+
+Shell-like: quoted phrases ("chain of thought", curly quotes too) stay one word. An argument
+that takes the rest of the line gets the text exactly as typed, so free text and topic specs
+keep their own quotes and spacing.
+"""
 
 from __future__ import annotations
 
-import shlex
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
 
-from bot.commands.specs import CommandSpec
+from bot.commands.specs import ArgKind, ArgSpec, CommandSpec
 from bot.errors import UserError
-from bot.languages import is_language, normalize_language
+
+# One character for one, so positions in the normalised text are positions in the original.
+_QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "«": '"', "»": '"', "＂": '"',
+                         "‘": "'", "’": "'"})
+# A word is a run of quoted phrases and bare characters; an unclosed quote is a character.
+_WORD = re.compile(r"""(?:"[^"]*"|'[^']*'|[^\s"']+|["'])+""")
+_PIECE = re.compile(r""""([^"]*)"|'([^']*)'|([^"']+|["'])""")
 
 
-def split_words(text: str) -> list[str]:
-    """Shell-like split so "chain of thought" stays one phrase; curly quotes count too."""
-    normalised = text.replace("“", '"').replace("”", '"').replace("‘", "'").replace("’", "'")
-    try:
-        return shlex.split(normalised)
-    except ValueError:
-        raise UserError(
-            "A quote is not closed.", 'Close phrases like "chain of thought".'
-        ) from None
+@dataclass(frozen=True)
+class Word:
+    """One word of the argument text, unquoted, with where it stands in the text."""
+
+    value: str
+    start: int
+    end: int
 
 
-def usage_error(spec: CommandSpec, problem: str) -> UserError:
-    return UserError(problem, f"Usage: {spec.usage}")
+def split_words(text: str) -> list[Word]:
+    normalised = text.translate(_QUOTES)
+    words = []
+    for match in _WORD.finditer(normalised):
+        value = "".join(
+            next(g for g in piece.groups() if g is not None)
+            for piece in _PIECE.finditer(match.group(0))
+        )
+        words.append(Word(value, match.start(), match.end()))
+    return words
 
 
-def split_trailing_language(text: str) -> tuple[str, str | None]:
-    """`"some text zh"` → `("some text", "zh")` when the last word is a language code."""
-    head, _, last = text.rstrip().rpartition(" ")
-    if head.strip() and is_language(last):
-        return head.strip(), normalize_language(last)
-    return text.strip(), None
+def usage_error(spec: CommandSpec, problem: str, arg: ArgSpec | str | None = None) -> UserError:
+    """An error that names the argument (when there is one) and shows the usage line."""
+    name = arg.name if isinstance(arg, ArgSpec) else arg
+    return UserError(f"{name}: {problem}" if name else problem, f"Usage: {spec.usage}")
 
 
-def language_arg(word: str | None, default: str) -> str:
-    return normalize_language(word) if word else default
+def assign_words(
+    spec: CommandSpec, text: str, can_reply: bool, accepts: Callable[[ArgKind, str], bool]
+) -> dict[str, str]:
+    """The raw text of each argument given, by name.
+
+    Optional arguments after a `rest` one (`/translate <text...> [lang]`) are taken from
+    the end only when the last word is of their kind and something is left for the rest,
+    or a replied-to message can stand in for it (`/translate ja` as a reply).
+    """
+    words = split_words(text)
+    args = spec.args
+    rest_at = next((i for i, a in enumerate(args) if a.rest), len(args))
+    raw = {a.name: w.value for a, w in zip(args[:rest_at], words, strict=False)}
+    remaining = words[len(raw):]
+    if rest_at == len(args):
+        if remaining:
+            extra = text[remaining[0].start:].strip()
+            raise usage_error(spec, f"Too many arguments: '{extra[:40]}'.")
+        return raw
+    rest = args[rest_at]
+    for arg in reversed(args[rest_at + 1:]):
+        enough = len(remaining) > 1 or (rest.from_reply and can_reply)
+        if remaining and enough and accepts(arg.kind, remaining[-1].value):
+            raw[arg.name] = remaining.pop().value
+    if remaining:
+        raw[rest.name] = text[remaining[0].start : remaining[-1].end]
+    return raw

@@ -1,7 +1,9 @@
 """The router: one entry point for every platform's commands.
 
-Users never see an exception's text: UserError messages are shown as-is, anything else
-becomes "Something went wrong (ref 7f3a)" with the traceback logged under the same ref.
+It parses each command's arguments once (bot.commands.arguments) and hands the handler
+typed values. Users never see an exception's text: UserError messages are shown as-is,
+anything else becomes "Something went wrong (ref 7f3a)" with the traceback logged under the
+same ref (`crash_reply`, which the adapters' last-resort handlers use too).
 """
 
 from __future__ import annotations
@@ -11,28 +13,43 @@ import logging
 import secrets
 from collections.abc import Awaitable, Callable, Mapping
 
+from bot.commands.arguments import Args, parse_args
+from bot.commands.kinds import ParseContext
 from bot.commands.specs import BY_NAME, COMMANDS, CommandSpec
 from bot.errors import UpstreamError, UserError
 from bot.models import ChatRef, IncomingCommand, Reply
 
 log = logging.getLogger(__name__)
 
-Handler = Callable[[IncomingCommand], Awaitable[Reply]]
+Handler = Callable[[IncomingCommand, Args], Awaitable[Reply]]
 
 
 def error_ref() -> str:
     return secrets.token_hex(2)
 
 
+def crash_reply() -> tuple[str, Reply]:
+    """A fresh ref and what the user sees for it; log the traceback under the same ref."""
+    ref = error_ref()
+    text = f"Something went wrong (ref {ref}). Please try again later."
+    return ref, Reply(text=text, is_error=True, ephemeral=True)
+
+
 class Router:
+    """Finds the command in the table, checks who may run it, parses its arguments."""
+
     def __init__(
-        self, handlers: Mapping[str, Handler], on_seen: Callable[[ChatRef], None] | None = None
+        self,
+        handlers: Mapping[str, Handler],
+        on_seen: Callable[[ChatRef], None] | None = None,
+        context: ParseContext | None = None,
     ) -> None:
         missing = {c.name for c in COMMANDS} - set(handlers)
         if missing:
             raise ValueError(f"no handler for commands: {', '.join(sorted(missing))}")
         self._handlers = dict(handlers)
         self._on_seen = on_seen
+        self._context = context or ParseContext()
 
     async def handle(self, cmd: IncomingCommand) -> Reply:
         name = cmd.name.lower().lstrip("/").split("@", 1)[0]
@@ -46,7 +63,8 @@ class Router:
             return _unknown(name)
         try:
             _check_permission(spec, cmd)
-            return await self._handlers[name](cmd)
+            args = parse_args(spec, cmd, self._context)
+            return await self._handlers[name](cmd, args)
         except UserError as exc:
             return Reply(text=str(exc), is_error=True, ephemeral=True)
         except UpstreamError as exc:
@@ -59,9 +77,9 @@ class Router:
                 ephemeral=True,
             )
         except Exception:
-            ref = error_ref()
+            ref, reply = crash_reply()
             log.exception("/%s from %s crashed (ref %s)", name, cmd.chat.key, ref)
-            return Reply(text=f"Something went wrong (ref {ref}).", is_error=True, ephemeral=True)
+            return reply
 
 
 def _check_permission(spec: CommandSpec, cmd: IncomingCommand) -> None:

@@ -4,6 +4,32 @@ commands are all built from it, so they cannot drift apart."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
+
+
+class ArgKind(StrEnum):
+    """What an argument holds; each kind has one parser (bot.commands.kinds)."""
+
+    ARXIV_ID = "arxiv id"
+    PAPER_OR_TEXT = "arxiv id or text"
+    LANGUAGE = "language"
+    TIME = "time of day"
+    TIMEZONE = "time zone"
+    TOPIC_SPEC = "topic"
+    SUBSCRIBED_TOPIC = "subscribed topic"
+    SETTING = "setting"
+    SETTING_VALUE = "setting value"  # parsed by the kind of the setting named before it
+    COMMAND = "command"
+
+
+# Kinds whose values adapters can suggest while the user types (see bot.ports.Completer).
+_SUGGESTED = {
+    ArgKind.LANGUAGE: "language",
+    ArgKind.TOPIC_SPEC: "topic",
+    ArgKind.SUBSCRIBED_TOPIC: "topic",
+    ArgKind.SETTING: "setting",
+    ArgKind.COMMAND: "command",
+}
 
 
 @dataclass(frozen=True)
@@ -12,12 +38,18 @@ class ArgSpec:
 
     name: str
     description: str
+    kind: ArgKind
     required: bool = True
     rest: bool = False
-    choices: str | None = None  # "topic" or "language": adapters offer autocomplete
-    # Optional only because a replied-to message can stand in for it: platforms whose
-    # commands cannot reply to a message (Discord slash commands) make it required.
+    # A replied-to message can stand in for it, so it may be left out where replies exist;
+    # platforms whose commands cannot reply to a message (Discord slash commands) require it.
     from_reply: bool = False
+    missing: str = ""  # what to ask for when it is needed and not given
+
+    @property
+    def choices(self) -> str | None:
+        """The autocomplete kind adapters offer for it, if any ("topic", "language", …)."""
+        return _SUGGESTED.get(self.kind)
 
 
 @dataclass(frozen=True)
@@ -38,27 +70,36 @@ class CommandSpec:
         return " ".join(parts)
 
 
-_LANG = ArgSpec("lang", "language code, e.g. zh, en, ja", required=False, choices="language")
+_LANG = ArgSpec("lang", "language code, e.g. zh, en, ja", ArgKind.LANGUAGE, required=False)
 
 COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec("start", "Welcome and how to begin", hidden=True),
-    CommandSpec("help", "List commands and how to use them"),
+    CommandSpec(
+        "help",
+        "List commands and how to use them",
+        (ArgSpec("command", "a command to explain, e.g. summarize", ArgKind.COMMAND,
+                 required=False),),
+    ),
     CommandSpec(
         "summarize",
         "Summarize an arXiv paper: summary, key takeaways, translated abstract",
-        (ArgSpec("id", "arXiv id or URL, e.g. 1706.03762"), _LANG),
+        (
+            ArgSpec("id", "arXiv id or URL, e.g. 1706.03762", ArgKind.ARXIV_ID, from_reply=True,
+                    missing="Which paper? Give an arXiv id or link."),
+            _LANG,
+        ),
         slow=True,
     ),
     CommandSpec(
         "translate",
         "Translate an arXiv paper's abstract or any text (or reply to a message)",
-        (ArgSpec(
-                "text",
-                "arXiv id, URL or text to translate",
-                required=False,
-                rest=True,
-                from_reply=True,
-            ), _LANG),
+        (
+            ArgSpec("text", "arXiv id, URL or text to translate", ArgKind.PAPER_OR_TEXT,
+                    required=False, rest=True, from_reply=True,
+                    missing="What should I translate? Give text or an arXiv id, "
+                    "or reply to a message."),
+            _LANG,
+        ),
         slow=True,
     ),
     CommandSpec("topics", "List the configured topics you can subscribe to"),
@@ -66,19 +107,17 @@ COMMANDS: tuple[CommandSpec, ...] = (
         "subscribe",
         "Subscribe to a topic, a category (cs.CV) or a category with keywords",
         (
-            ArgSpec(
-                "topic",
-                'topic name, category, or category + keywords/"phrases"',
-                rest=True,
-                choices="topic",
-            ),
+            ArgSpec("topic", 'topic name, category, or category + keywords/"phrases"',
+                    ArgKind.TOPIC_SPEC, rest=True,
+                    missing="Which topic? Send /topics to see them."),
         ),
         changes_chat=True,
     ),
     CommandSpec(
         "unsubscribe",
         "Unsubscribe from a topic, or from everything with 'all'",
-        (ArgSpec("topic", "topic name or 'all'", rest=True, choices="topic"),),
+        (ArgSpec("topic", "topic name or 'all'", ArgKind.SUBSCRIBED_TOPIC, rest=True,
+                 missing="Which topic? Send /subscriptions to see yours."),),
         changes_chat=True,
     ),
     CommandSpec("subscriptions", "Show this chat's subscriptions and settings"),
@@ -86,8 +125,9 @@ COMMANDS: tuple[CommandSpec, ...] = (
         "settings",
         "Set digest language, delivery time or time zone",
         (
-            ArgSpec("setting", "lang, time or timezone", required=False),
-            ArgSpec("value", "e.g. zh, 08:30, Asia/Shanghai", required=False),
+            ArgSpec("setting", "lang, time or timezone", ArgKind.SETTING, required=False),
+            ArgSpec("value", "e.g. zh, 08:30, Asia/Shanghai", ArgKind.SETTING_VALUE,
+                    required=False, rest=True),
         ),
         changes_chat=True,
     ),

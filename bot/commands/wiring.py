@@ -8,14 +8,17 @@ from functools import partial
 
 from bot.arxiv.categories import CATEGORIES
 from bot.commands import chat_handlers, handlers
+from bot.commands.arguments import Args
 from bot.commands.context import Core
+from bot.commands.kinds import ParseContext, Setting
 from bot.commands.router import Router
+from bot.commands.specs import COMMANDS
 from bot.languages import LANGUAGES
 from bot.models import ChatRef, IncomingCommand, Reply
 
 log = logging.getLogger(__name__)
 
-_HANDLERS: dict[str, Callable[[Core, IncomingCommand], Awaitable[Reply]]] = {
+_HANDLERS: dict[str, Callable[[Core, IncomingCommand, Args], Awaitable[Reply]]] = {
     "start": handlers.start,
     "help": handlers.help_,
     "summarize": handlers.summarize,
@@ -37,7 +40,10 @@ def make_router(core: Core) -> Router:
         if core.store.clear_chat_gone(chat, core.clock.now()):
             log.info("%s is reachable again: its digest resumes", chat.key)
 
-    return Router({name: partial(fn, core) for name, fn in _HANDLERS.items()}, on_seen=seen)
+    context = ParseContext(core.config.topics, core.config.bot.default_categories)
+    return Router(
+        {name: partial(fn, core) for name, fn in _HANDLERS.items()}, on_seen=seen, context=context
+    )
 
 
 def make_completer(core: Core) -> Callable[[str, str, ChatRef], list[str]]:
@@ -48,6 +54,10 @@ def make_completer(core: Core) -> Callable[[str, str, ChatRef], list[str]]:
         elif kind == "topic":
             subscribed = [s.topic.name for s in core.store.subscriptions(chat)]
             options = subscribed + [t.name for t in core.config.topics] + sorted(CATEGORIES)
+        elif kind == "setting":
+            options = [s.value for s in Setting]
+        elif kind == "command":
+            options = [c.name for c in COMMANDS if not c.hidden]
         else:
             return []
         unique = list(dict.fromkeys(options))

@@ -24,7 +24,6 @@ from bot.models import CardText, Paper
 
 log = logging.getLogger(__name__)
 
-MAX_TRANSLATE_CHARS = 8000
 BAD_ANSWER_ATTEMPTS = 2  # the first answer and one retry
 DEFAULT_RETRY_AFTER = 30.0
 
@@ -92,14 +91,8 @@ class OpenAILLM:
 
     async def translate(self, text: str, language: str) -> str:
         text = text.strip()
-        if not text:
+        if not text:  # how long a text may be is TranslationService's to say
             raise UserError("There is no text to translate.")
-        if len(text) > MAX_TRANSLATE_CHARS:
-            raise UserError(
-                f"That text is {len(text):,} characters; translation takes up to "
-                f"{MAX_TRANSLATE_CHARS:,}.",
-                "Split it into shorter parts.",
-            )
         messages = prompts.translate_messages(text, language)
         last: BadAnswer | None = None
         for _attempt in range(BAD_ANSWER_ATTEMPTS):

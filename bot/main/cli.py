@@ -173,15 +173,20 @@ async def _summarize(args: argparse.Namespace, config: Config, core: Any) -> int
 
 
 async def _translate(args: argparse.Namespace, config: Config, core: Any) -> int:
+    from bot.commands.arguments import parse_args
     from bot.commands.handlers import translate
+    from bot.commands.kinds import ParseContext
+    from bot.commands.specs import BY_NAME
 
     cmd = IncomingCommand(
         name="translate",
-        args=f"{args.text} {args.lang}",
+        args="",
         chat=ChatRef("console", "cli"),
         user_id="cli",
+        options=(("text", args.text), ("lang", args.lang)),
+        metered=False,
     )
-    reply = await translate(core, cmd)
+    reply = await translate(core, cmd, parse_args(BY_NAME["translate"], cmd, ParseContext()))
     _emit(reply.text, None)
     return 0
 

@@ -13,7 +13,7 @@ import difflib
 import re
 from collections.abc import Iterable, Sequence
 
-from bot.arxiv.categories import ARCHIVES, is_category, validate_category
+from bot.arxiv.categories import ARCHIVES, CATEGORIES, is_category, validate_category
 from bot.errors import UserError
 from bot.models import Topic
 
@@ -26,6 +26,13 @@ _QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "«": '"', "»": '"
 _TOKEN = re.compile(r'(-?)"([^"]*)"|([^\s"]+)')
 _CATEGORY_LIKE = re.compile(r"^([A-Za-z-]+)\.[A-Za-z-]+$")
 _ARCHIVES_FOLDED = frozenset(a.casefold() for a in ARCHIVES)
+# Archives with subject classes (astro-ph, math, cs): a bare one means all its categories.
+_ARCHIVE_CATEGORIES: dict[str, tuple[str, ...]] = {
+    archive: tuple(sorted(c for c in CATEGORIES if c.startswith(f"{archive}.")))
+    for archive in ARCHIVES
+    if archive not in CATEGORIES
+}
+_ARCHIVE_BY_FOLD = {a.casefold(): a for a in _ARCHIVE_CATEGORIES}
 
 
 def parse_topic_spec(
@@ -43,7 +50,7 @@ def parse_topic_spec(
         raise UserError("A quote is not closed.", 'Close phrases like "chain of thought".')
     head, colon, tail = spec.partition(":")
     if colon and head.split() and all(_looks_like_category(w) for w in head.split()):
-        categories = [validate_category(w) for w in head.split()]
+        categories = [c for w in head.split() for c in _categories(w)]
         parts = [w.strip() for w in tail.split(",")]
         words = [(w.startswith("-"), w.removeprefix("-").strip().strip('"')) for w in parts]
     else:
@@ -66,10 +73,19 @@ def parse_topic_spec(
 def topic_name(
     categories: Sequence[str], keywords: Sequence[str] = (), excluded: Sequence[str] = ()
 ) -> str:
-    """The canonical spec: sorted categories, then sorted keywords and -exclusions."""
-    cats = " ".join(_sorted(categories))
+    """The canonical spec: sorted categories, then sorted keywords and -exclusions.
+
+    A whole archive's categories are named by the archive (`astro-ph`, not its six)."""
+    cats = " ".join(_sorted(_collapse_archives(categories)))
     words = _sorted(keywords) + [f"-{w}" for w in _sorted(excluded)]
     return f"{cats}: {', '.join(words)}" if words else cats
+
+
+def _collapse_archives(categories: Sequence[str]) -> list[str]:
+    given = set(categories)
+    whole = [a for a, cats in _ARCHIVE_CATEGORIES.items() if given.issuperset(cats)]
+    covered = {c for a in whole for c in _ARCHIVE_CATEGORIES[a]}
+    return whole + [c for c in categories if c not in covered]
 
 
 def _sorted(items: Iterable[str]) -> list[str]:
@@ -89,7 +105,7 @@ def _tokens(spec: str) -> tuple[list[str], list[tuple[bool, str]]]:
             if not word:
                 continue
             if _looks_like_category(word):
-                categories.append(validate_category(word))
+                categories += _categories(word)
             elif word.startswith("-"):
                 words.append((True, word[1:]))
             else:
@@ -97,8 +113,14 @@ def _tokens(spec: str) -> tuple[list[str], list[tuple[bool, str]]]:
     return categories, words
 
 
+def _categories(word: str) -> list[str]:
+    """`cs.cl` → [cs.CL]; a bare archive such as `astro-ph` → every category in it."""
+    archive = _ARCHIVE_BY_FOLD.get(word.casefold())
+    return list(_ARCHIVE_CATEGORIES[archive]) if archive else [validate_category(word)]
+
+
 def _looks_like_category(word: str) -> bool:
-    if is_category(word):
+    if is_category(word) or word.casefold() in _ARCHIVE_BY_FOLD:
         return True
     match = _CATEGORY_LIKE.match(word)
     return match is not None and match.group(1).casefold() in _ARCHIVES_FOLDED

@@ -9,9 +9,12 @@ from bot.llm.prompts import PROMPT_VERSION
 from bot.ports import LLM, CardCache
 
 MAX_TRANSLATE_CHARS = 4000
+"""The one limit on /translate text (about one Telegram message); checked before any cost."""
 
 
 class TranslationService:
+    """Translates free text through the LLM port, refusing over-long text before any cost."""
+
     def __init__(self, store: CardCache, llm: LLM) -> None:
         self._store = store
         self._llm = llm

@@ -1,0 +1,142 @@
+"""One parser per argument kind: the text a person typed (or a platform option) in, a typed
+value out, or a UserError saying what is wrong with it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+
+from bot.arxiv.ids import find_arxiv_id, parse_arxiv_id
+from bot.commands.specs import BY_NAME, ArgKind, CommandSpec
+from bot.errors import UserError
+from bot.languages import normalize_language
+from bot.local_time import parse_time, parse_timezone
+from bot.models import ArxivId, Topic
+from bot.services.subscriptions import parse_topic_spec
+
+
+@dataclass(frozen=True)
+class ParseContext:
+    """What some parsers need to know: the configured topics and the default categories."""
+
+    topics: Sequence[Topic] = ()
+    default_categories: Sequence[str] = ()
+
+
+class Setting(StrEnum):
+    """A /settings key, with the kind of value it takes."""
+
+    LANGUAGE = "lang"
+    TIME = "time"
+    TIMEZONE = "timezone"
+
+    @property
+    def value_kind(self) -> ArgKind:
+        return _SETTING_KINDS[self]
+
+    @property
+    def example(self) -> str:
+        return _SETTING_EXAMPLES[self]
+
+
+_SETTING_KINDS = {
+    Setting.LANGUAGE: ArgKind.LANGUAGE,
+    Setting.TIME: ArgKind.TIME,
+    Setting.TIMEZONE: ArgKind.TIMEZONE,
+}
+_SETTING_EXAMPLES = {
+    Setting.LANGUAGE: "en", Setting.TIME: "08:30", Setting.TIMEZONE: "Asia/Shanghai"
+}
+_SETTING_ALIASES = {"language": Setting.LANGUAGE, "tz": Setting.TIMEZONE}
+
+
+def parse_setting(text: str) -> Setting:
+    key = text.strip().lower()
+    setting = _SETTING_ALIASES.get(key) or next((s for s in Setting if s.value == key), None)
+    if setting is None:
+        raise UserError(f"'{text.strip()[:20]}' is not a setting.", "Use lang, time or timezone.")
+    return setting
+
+
+def parse_command_name(text: str) -> CommandSpec:
+    name = text.strip().lstrip("/").lower()
+    spec = BY_NAME.get(name)
+    if spec is None:
+        raise UserError(f"There is no command /{name[:32]}.", "Send /help for the list.")
+    return spec
+
+
+def parse_paper_or_text(text: str) -> ArxivId | str:
+    """A lone arXiv id or link is a paper; anything else is text to translate as it is."""
+    stripped = text.strip()
+    if len(stripped.split()) == 1:
+        found = find_arxiv_id(stripped)
+        if found is not None:
+            return found
+    return stripped
+
+
+@dataclass(frozen=True)
+class TopicChoice:
+    """What /unsubscribe was given: 'all', a topic's name, or its spec typed again."""
+
+    text: str
+    parsed: Topic | None  # the topic the text names, when it is a valid spec
+
+    @property
+    def everything(self) -> bool:
+        return self.text.casefold() == "all"
+
+
+def parse_topic_choice(text: str, ctx: ParseContext) -> TopicChoice:
+    name = _unquoted(text)
+    if not name:
+        raise UserError("Which topic?", "Send /subscriptions to see yours.")
+    try:
+        parsed: Topic | None = parse_topic_spec(name, ctx.topics, ctx.default_categories)
+    except UserError:
+        parsed = None
+    return TopicChoice(name, parsed)
+
+
+def _unquoted(text: str) -> str:
+    stripped = text.strip()
+    if len(stripped) >= 2 and stripped[0] == stripped[-1] and stripped[0] in "\"'":
+        return stripped[1:-1].strip()
+    return stripped
+
+
+Parser = Callable[[str, ParseContext], object]
+
+PARSERS: Mapping[ArgKind, Parser] = {
+    ArgKind.ARXIV_ID: lambda text, _: parse_arxiv_id(text),
+    ArgKind.PAPER_OR_TEXT: lambda text, _: parse_paper_or_text(text),
+    ArgKind.LANGUAGE: lambda text, _: normalize_language(text),
+    ArgKind.TIME: lambda text, _: parse_time(text),
+    ArgKind.TIMEZONE: lambda text, _: parse_timezone(_unquoted(text)),
+    ArgKind.TOPIC_SPEC: lambda text, ctx: parse_topic_spec(
+        text, ctx.topics, ctx.default_categories
+    ),
+    ArgKind.SUBSCRIBED_TOPIC: parse_topic_choice,
+    ArgKind.SETTING: lambda text, _: parse_setting(text),
+    ArgKind.COMMAND: lambda text, _: parse_command_name(text),
+}
+"""SETTING_VALUE has no parser of its own: it takes the parser of its setting's kind."""
+
+
+def from_reply(kind: ArgKind, replied: str) -> str | None:
+    """The part of a replied-to message that stands in for an argument of this kind."""
+    if kind is ArgKind.ARXIV_ID:
+        found = find_arxiv_id(replied)
+        return str(found) if found else None
+    return replied.strip() or None
+
+
+def accepts(kind: ArgKind, text: str, ctx: ParseContext) -> bool:
+    """Whether `text` parses as `kind` (to tell a trailing `[lang]` from free text)."""
+    try:
+        PARSERS[kind](text, ctx)
+    except UserError:
+        return False
+    return True
