@@ -2,20 +2,28 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import replace
 
 import pytest
 
+from bot.arxiv.categories import CATEGORIES
+from bot.commands.arguments import parse_args
 from bot.commands.context import Core
-from bot.commands.router import Router
+from bot.commands.kinds import PARSERS, ParseContext, Setting, TopicChoice
+from bot.commands.parsing import split_words
+from bot.commands.router import Router, crash_reply
+from bot.commands.specs import BY_NAME, COMMANDS, ArgKind
 from bot.commands.wiring import make_completer, make_router
 from bot.config import EXAMPLE_FILE, load_config
-from bot.models import ChatRef, IncomingCommand, Reply
+from bot.errors import UserError
+from bot.languages import language_name
+from bot.models import ArxivId, ChatRef, IncomingCommand, Reply, Topic
 from bot.services.cards import CardService
 from bot.services.digests import DigestService
 from bot.services.papers import PaperService
-from bot.services.translations import TranslationService
+from bot.services.translations import MAX_TRANSLATE_CHARS, TranslationService
 from storage.store import SqliteStore
 from tests.fakes.ports import FixedClock, ScriptedLLM, StaticSource, paper
 
@@ -234,3 +242,244 @@ async def test_a_chat_that_writes_again_is_no_longer_gone(bot: Harness) -> None:
     assert bot.store.chat_gone(PRIVATE)
     await bot.send("/help")
     assert bot.store.chat_gone(PRIVATE) is None
+
+
+# --- argument kinds: one parser each -------------------------------------------------------
+
+CTX = ParseContext(
+    topics=(Topic("R1_Reasoning", ("cs.CL", "cs.AI"), ("reasoning",)),),
+    default_categories=("cs.CL",),
+)
+
+
+@pytest.mark.parametrize(
+    ("kind", "text", "value"),
+    [
+        (ArgKind.ARXIV_ID, "https://arxiv.org/abs/1706.03762v5", ArxivId("1706.03762", 5)),
+        (ArgKind.PAPER_OR_TEXT, "arXiv:1706.03762", ArxivId("1706.03762")),
+        (ArgKind.PAPER_OR_TEXT, "1706.03762 is a paper", "1706.03762 is a paper"),
+        (ArgKind.LANGUAGE, "zh_CN", "zh"),
+        (ArgKind.TIME, "8:30", "08:30"),
+        (ArgKind.TIMEZONE, '"New York"', "America/New_York"),
+        (ArgKind.SETTING, "tz", Setting.TIMEZONE),
+        (ArgKind.SETTING, "Language", Setting.LANGUAGE),
+        (ArgKind.COMMAND, "/Summarize", BY_NAME["summarize"]),
+    ],
+)
+def test_each_kind_parses_to_a_typed_value(kind: ArgKind, text: str, value: object) -> None:
+    assert PARSERS[kind](text, CTX) == value
+
+
+def test_topic_kinds_use_the_configured_topics() -> None:
+    assert PARSERS[ArgKind.TOPIC_SPEC]("r1_reasoning", CTX) is CTX.topics[0]
+    spec = PARSERS[ArgKind.TOPIC_SPEC]('cs.AI “chain of thought”', CTX)
+    assert spec == Topic("cs.AI: chain of thought", ("cs.AI",), ("chain of thought",))
+    choice = PARSERS[ArgKind.SUBSCRIBED_TOPIC]("reasoning cs.AI", CTX)
+    assert isinstance(choice, TopicChoice) and choice.parsed is not None
+    assert choice.parsed.name == "cs.AI: reasoning" and not choice.everything
+    everything = PARSERS[ArgKind.SUBSCRIBED_TOPIC]('"All"', CTX)
+    assert isinstance(everything, TopicChoice) and everything.everything
+
+
+@pytest.mark.parametrize(
+    ("kind", "text", "message"),
+    [
+        (ArgKind.ARXIV_ID, "abc", "'abc' is not an arXiv id."),
+        (ArgKind.LANGUAGE, "xx", "'xx' is not a language I know."),
+        (ArgKind.TIME, "9am", "'9am' is not a time."),
+        (ArgKind.TIMEZONE, "Mars/Olympus", "Unknown time zone 'Mars/Olympus'."),
+        (ArgKind.TOPIC_SPEC, "cs.XYZ", "Unknown arXiv category 'cs.XYZ'."),
+        (ArgKind.SETTING, "colour", "'colour' is not a setting."),
+        (ArgKind.COMMAND, "nope", "There is no command /nope."),
+    ],
+)
+def test_each_kind_says_what_is_wrong(kind: ArgKind, text: str, message: str) -> None:
+    with pytest.raises(UserError) as caught:
+        PARSERS[kind](text, CTX)
+    assert caught.value.message == message
+
+
+def test_every_kind_but_the_dependent_one_has_a_parser() -> None:
+    assert set(ArgKind) - set(PARSERS) == {ArgKind.SETTING_VALUE}
+    assert all(a.kind in ArgKind for c in COMMANDS for a in c.args)
+
+
+def test_words_split_like_a_shell_with_curly_quotes() -> None:
+    words = split_words('cs.CL “chain of thought” don\'t -"a b"')
+    assert [w.value for w in words] == ["cs.CL", "chain of thought", "don't", "-a b"]
+
+
+# --- errors name the argument and show the usage -------------------------------------------
+
+@pytest.mark.parametrize(
+    ("text", "starts", "usage"),
+    [
+        ("/summarize 1706.03762 xx", "lang: 'xx' is not a language I know.", "/summarize"),
+        ("/summarize abc", "id: 'abc' is not an arXiv id.", "/summarize"),
+        ("/summarize", "id: Which paper?", "/summarize"),
+        ("/summarize 1706.03762 en more", "Too many arguments: 'more'.", "/summarize"),
+        ("/translate", "text: What should I translate?", "/translate"),
+        ("/settings time 25:00", "time: '25:00' is not a time of day.", "/settings"),
+        ("/settings timezone Asia/Shangai", "timezone: Unknown time zone", "/settings"),
+        ("/settings lang xx", "lang: 'xx' is not a language I know.", "/settings"),
+        ("/settings colour red", "setting: 'colour' is not a setting.", "/settings"),
+        ("/settings time", "time: Give a value, e.g. /settings time 08:30.", "/settings"),
+        ("/subscribe", "topic: Which topic?", "/subscribe"),
+        ("/subscribe cs.XYZ", "topic: Unknown arXiv category 'cs.XYZ'.", "/subscribe"),
+        ('/subscribe cs.CL "chain of', "topic: A quote is not closed.", "/subscribe"),
+        ("/unsubscribe", "topic: Which topic?", "/unsubscribe"),
+        ("/help nope", "command: There is no command /nope.", "/help"),
+    ],
+)
+async def test_errors_name_the_argument_and_show_the_usage(
+    bot: Harness, text: str, starts: str, usage: str
+) -> None:
+    reply = await bot.send(text)
+    assert reply.is_error and reply.text.startswith(starts), reply.text
+    assert reply.text.endswith(f"Usage: {BY_NAME[usage.lstrip('/')].usage}")
+
+
+# --- one set of typed values from either platform ------------------------------------------
+
+@pytest.mark.parametrize(
+    ("name", "text", "options"),
+    [
+        ("summarize", "arXiv:1706.03762 ja", {"id": "1706.03762", "lang": "ja"}),
+        ("translate", "Hello, world! de", {"text": "Hello, world!", "lang": "de"}),
+        ("translate", "don't stop", {"text": "don't stop"}),
+        ("subscribe", 'cs.CL reasoning “chain of thought”',
+         {"topic": 'cs.CL reasoning "chain of thought"'}),
+        ("subscribe", "R1_Reasoning", {"topic": "R1_Reasoning"}),
+        ("unsubscribe", '"cs.CL: reasoning"', {"topic": "cs.CL: reasoning"}),
+        ("settings", "timezone New York", {"setting": "timezone", "value": "New York"}),
+        ("settings", "time 8:30", {"setting": "time", "value": "08:30"}),
+        ("settings", "language EN", {"setting": "lang", "value": "en"}),
+        ("settings", "", {}),
+        ("help", "/summarize", {"command": "summarize"}),
+    ],
+)
+def test_telegram_text_and_discord_options_give_the_same_values(
+    name: str, text: str, options: dict[str, str]
+) -> None:
+    typed = IncomingCommand(name, text, PRIVATE, "7")
+    named = IncomingCommand(name, "", PRIVATE, "7", options=tuple(options.items()))
+    from_text = parse_args(BY_NAME[name], typed, CTX)
+    assert from_text == parse_args(BY_NAME[name], named, CTX)
+    assert len(from_text) == len(options)
+
+
+def test_discord_options_are_never_guessed_from_text() -> None:
+    """Text ending in a language code stays text when it came as a named option."""
+    named = IncomingCommand("translate", "", PRIVATE, "7", options=(("text", "Bonjour de"),))
+    assert dict(parse_args(BY_NAME["translate"], named, CTX)) == {"text": "Bonjour de"}
+    typed = IncomingCommand("translate", "Bonjour de", PRIVATE, "7")
+    assert dict(parse_args(BY_NAME["translate"], typed, CTX)) == {"text": "Bonjour", "lang": "de"}
+    unknown = IncomingCommand("summarize", "", PRIVATE, "7", options=(("paper", "1706.03762"),))
+    with pytest.raises(UserError, match="Unknown option paper"):
+        parse_args(BY_NAME["summarize"], unknown, CTX)
+
+
+def test_a_reply_stands_in_for_the_id_or_the_text() -> None:
+    cmd = IncomingCommand("summarize", "zh", PRIVATE, "7", replied_text="in arXiv:1706.03762")
+    assert dict(parse_args(BY_NAME["summarize"], cmd, CTX)) == {
+        "id": ArxivId("1706.03762"), "lang": "zh"
+    }
+    reply_lang = IncomingCommand("translate", "ja", PRIVATE, "7", replied_text="Hello there")
+    assert dict(parse_args(BY_NAME["translate"], reply_lang, CTX)) == {
+        "text": "Hello there", "lang": "ja"
+    }
+    no_reply = IncomingCommand("translate", "ja", PRIVATE, "7")
+    assert dict(parse_args(BY_NAME["translate"], no_reply, CTX)) == {"text": "ja"}
+
+
+async def test_settings_two_argument_forms(bot: Harness) -> None:
+    said = await bot.send("/settings time 08:30")
+    assert said.text.startswith("Daily digest time set to 08:30")
+    assert (await bot.send("/settings lang en")).text == "Language set to English."
+    said = await bot.send("/settings", options={"setting": "timezone", "value": "Asia/Shanghai"})
+    assert said.text.startswith("Time zone set to Asia/Shanghai; digest at 08:30.")
+    stored = bot.store.get_settings(PRIVATE)
+    assert stored is not None
+    assert (stored.language, stored.delivery_time, stored.timezone) == (
+        "en", "08:30", "Asia/Shanghai"
+    )
+
+
+async def test_unsubscribe_by_the_spec_typed_again(bot: Harness) -> None:
+    await bot.send('/subscribe cs.CL reasoning "chain of thought"')
+    reply = await bot.send('/unsubscribe "chain of thought" reasoning cs.cl')
+    assert reply.text == "Unsubscribed from cs.CL: chain of thought, reasoning."
+    assert bot.store.subscriptions(PRIVATE) == []
+
+
+# --- bugs ----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("archive", ["astro-ph", "math", "physics", "cs"])
+async def test_a_bare_archive_subscribes_to_all_its_categories(
+    bot: Harness, archive: str
+) -> None:
+    reply = await bot.send(f"/subscribe {archive}")
+    assert not reply.is_error, reply.text
+    [sub] = bot.store.subscriptions(PRIVATE)
+    assert sub.topic.name == archive and sub.topic.keywords == ()
+    assert set(sub.topic.categories) == {c for c in CATEGORIES if c.startswith(f"{archive}.")}
+
+
+@pytest.mark.parametrize(
+    ("locale", "language"),
+    [("zh-hans", "zh"), ("pt-BR", "pt"), ("zh-TW", "zh-tw"), ("sv-SE", None), (None, None)],
+)
+async def test_a_new_chat_starts_in_the_users_language(
+    bot: Harness, locale: str | None, language: str | None
+) -> None:
+    expected = language or bot.core.config.bot.language
+    reply = await bot.send("/subscribe cs.CL", locale=locale)
+    assert f"in {language_name(expected)} after" in reply.text
+    stored = bot.store.get_settings(PRIVATE)
+    assert stored is not None and stored.language == expected
+
+
+async def test_a_stored_language_wins_over_the_locale(bot: Harness) -> None:
+    await bot.send("/settings lang de", locale="ja")
+    await bot.send("/summarize 1706.03762", locale="ja")
+    card = (await bot.send("/summarize 1706.03762", locale="fr")).cards[0]
+    assert card.text.language == "de"
+
+
+async def test_summarize_in_a_new_chat_uses_the_locale(bot: Harness) -> None:
+    reply = await bot.send("/summarize 1706.03762", locale="ja-JP")
+    assert reply.cards[0].text.language == "ja"
+
+
+async def test_translate_limit_is_one_value_with_a_clear_reply(bot: Harness) -> None:
+    assert MAX_TRANSLATE_CHARS == 4000
+    fits = await bot.send("/translate " + "y" * 4000 + " en")
+    assert not fits.is_error and fits.text.endswith("y" * 4000)
+    for too_long in (
+        await bot.send("/translate " + "x" * 4001),
+        await bot.send("/translate en", replied="z" * 4001),
+    ):
+        assert too_long.is_error
+        assert too_long.text.startswith(
+            "That text is 4,001 characters; /translate takes up to 4,000."
+        )
+    assert bot.llm.calls == 1
+
+
+async def test_only_unmetered_commands_skip_the_daily_limit() -> None:
+    bot = Harness(limit=1)
+    console = ChatRef("console", "cli")
+    assert not (await bot.send("/translate one", chat=console)).is_error
+    refused = await bot.send("/translate two", chat=console)
+    assert refused.is_error and "resets at 00:00 UTC" in refused.text
+    for text in ("/translate three", "/translate four"):
+        assert not (await bot.send(text, chat=console, user="op", metered=False)).is_error
+    bot.store.close()
+
+
+def test_crash_reply_gives_a_fresh_ref_in_its_text() -> None:
+    refs = {crash_reply()[0] for _ in range(20)}
+    assert len(refs) > 1 and all(re.fullmatch(r"[0-9a-f]{4}", r) for r in refs)
+    ref, reply = crash_reply()
+    assert reply.text == f"Something went wrong (ref {ref}). Please try again later."
+    assert reply.is_error and reply.ephemeral

@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.arxiv.categories import CATEGORIES
 from bot.errors import UserError
 from bot.local_time import parse_time, parse_timezone
 from bot.models import Paper, Topic
@@ -183,3 +184,22 @@ def test_parse_timezone_rejects_with_suggestions(
     assert message in caught.value.message
     if hint:
         assert caught.value.hint and hint in caught.value.hint
+
+
+@pytest.mark.parametrize("archive", ["astro-ph", "math", "physics", "cs", "Q-BIO"])
+def test_a_bare_archive_is_all_its_categories_not_a_keyword(archive: str) -> None:
+    topic = parse(archive)
+    prefix = f"{archive.lower()}."
+    assert topic.keywords == () and topic.categories
+    assert all(c.startswith(prefix) for c in topic.categories)
+    assert set(topic.categories) == {c for c in CATEGORIES if c.startswith(prefix)}
+    assert topic.name == archive.lower()
+    assert parse(topic.name) == topic  # the name is a spec that parses back to the topic
+
+
+def test_an_archive_takes_keywords_and_mixes_with_categories() -> None:
+    topic = parse('astro-ph "dark matter" -survey cs.LG')
+    assert topic.name == "astro-ph cs.LG: dark matter, -survey"
+    assert len(topic.categories) == 7 and "cs.LG" in topic.categories
+    assert parse(topic.name) == topic
+    assert parse("hep-th").categories == ("hep-th",)  # an archive that is itself a category

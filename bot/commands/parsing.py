@@ -54,15 +54,21 @@ def assign_words(
 ) -> dict[str, str]:
     """The raw text of each argument given, by name.
 
-    Optional arguments after a `rest` one (`/translate <text...> [lang]`) are taken from
+    An argument a replied-to message can stand in for is skipped when the word is not of its
+    kind. Optional arguments after a `rest` one (`/translate <text...> [lang]`) are taken from
     the end only when the last word is of their kind and something is left for the rest,
     or a replied-to message can stand in for it (`/translate ja` as a reply).
     """
-    words = split_words(text)
+    remaining = split_words(text)
     args = spec.args
     rest_at = next((i for i, a in enumerate(args) if a.rest), len(args))
-    raw = {a.name: w.value for a, w in zip(args[:rest_at], words, strict=False)}
-    remaining = words[len(raw):]
+    raw: dict[str, str] = {}
+    for arg in args[:rest_at]:
+        if not remaining:
+            break
+        if arg.from_reply and can_reply and not accepts(arg.kind, remaining[0].value):
+            continue  # `/summarize zh` as a reply: the reply gives the id, "zh" is the lang
+        raw[arg.name] = remaining.pop(0).value
     if rest_at == len(args):
         if remaining:
             extra = text[remaining[0].start:].strip()
