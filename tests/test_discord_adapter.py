@@ -106,7 +106,7 @@ async def test_slow_command_is_deferred_then_followed_up_with_the_card(
     assert followups[0]["embeds"][0]["title"] == "Attention Is All You Need"
     assert followups[0]["allowed_mentions"] == {"parse": []}
     assert core.commands == [IncomingCommand(
-        "summarize", "1706.03762 zh", ChatRef("discord", CHANNEL_ID, is_private=False),
+        "summarize", "", ChatRef("discord", CHANNEL_ID, is_private=False),
         USER_ID, user_is_admin=True, locale="zh-CN",
         options=(("id", "1706.03762"), ("lang", "zh")))]
 
