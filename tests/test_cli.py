@@ -98,7 +98,7 @@ def test_translate_text_and_paper(tmp_path: Path, fake_arxiv, fake_llm) -> None:
     [
         (("summarize", "abc"), "'abc' is not an arXiv id"),
         (("summarize", "2501.99999"), "arXiv has no paper 2501.99999"),
-        (("summarize", "1706.03762", "--lang", "xx"), "Unknown language code"),
+        (("summarize", "1706.03762", "--lang", "xx"), "'xx' is not a language I know"),
         (("digest", "--topic", "Nope"), "Unknown topic 'Nope'"),
         (("translate", "hello", "--lang", "zh"), "Translation needs a language model"),
         (("translate", "x" * 10_000, "--lang", "zh"), "takes up to 4,000"),

@@ -289,7 +289,7 @@ def test_topic_kinds_use_the_configured_topics() -> None:
         (ArgKind.TIME, "9am", "'9am' is not a time."),
         (ArgKind.TIMEZONE, "Mars/Olympus", "Unknown time zone 'Mars/Olympus'."),
         (ArgKind.TOPIC_SPEC, "cs.XYZ", "Unknown arXiv category 'cs.XYZ'."),
-        (ArgKind.SETTING, "colour", "'colour' is not a setting."),
+        (ArgKind.SETTING, "colour", "Unknown setting 'colour'."),
         (ArgKind.COMMAND, "nope", "There is no command /nope."),
     ],
 )
@@ -322,7 +322,7 @@ def test_words_split_like_a_shell_with_curly_quotes() -> None:
         ("/settings time 25:00", "time: '25:00' is not a time of day.", "/settings"),
         ("/settings timezone Asia/Shangai", "timezone: Unknown time zone", "/settings"),
         ("/settings lang xx", "lang: 'xx' is not a language I know.", "/settings"),
-        ("/settings colour red", "setting: 'colour' is not a setting.", "/settings"),
+        ("/settings colour red", "setting: Unknown setting 'colour'.", "/settings"),
         ("/settings time", "time: Give a value, e.g. /settings time 08:30.", "/settings"),
         ("/subscribe", "topic: Which topic?", "/subscribe"),
         ("/subscribe cs.XYZ", "topic: Unknown arXiv category 'cs.XYZ'.", "/subscribe"),

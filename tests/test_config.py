@@ -43,7 +43,7 @@ def test_env_overrides_scalar_keys() -> None:
         ({"llm": {"max_concurrency": "eight"}}, "[llm] max_concurrency: expected an integer"),
         ({"llm": {"json_mode": "yaml"}}, "[llm] json_mode: must be one of"),
         ({"bot": {"timezone": "Mars/Olympus"}}, "[bot] timezone: unknown time zone"),
-        ({"bot": {"language": "klingon"}}, "[bot] language: Unknown language code"),
+        ({"bot": {"language": "klingon"}}, "[bot] language: 'klingon' is not a language I know"),
         ({"bot": {"colour": "red"}}, "[bot] colour: unknown key"),
         (
             {"topics": [{"name": "x", "categories": ["cs.XX"]}]},

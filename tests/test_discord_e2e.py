@@ -252,12 +252,12 @@ def test_translate_needs_its_text_on_discord(bot: Bot) -> None:
     with pytest.raises(ValueError, match="missing required"):
         bot.discord.invoke("translate", {"lang": "zh"})
     (answer,) = answers(bot.discord.invoke("translate", {"text": "zh"}))
-    assert "[zh] zh" in answer["content"]  # given as text, it is text
+    assert "[en] zh" in answer["content"]  # given as text, it is text (in en-US's language)
 
 
 def test_translate_text_ending_in_a_language_code_is_all_text(bot: Bot) -> None:
-    (answer,) = answers(bot.discord.invoke("translate", {"text": "Bonjour de"}))
-    assert "[zh] Bonjour de" in answer["content"]  # the chat's language, the whole text
+    (answer,) = answers(bot.discord.invoke("translate", {"text": "Bonjour de"}, locale="ja"))
+    assert "[ja] Bonjour de" in answer["content"]  # a new chat's language: the user's locale
 
 
 def test_mentions_never_ping(bot: Bot) -> None:

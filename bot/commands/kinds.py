@@ -55,7 +55,7 @@ def parse_setting(text: str) -> Setting:
     key = text.strip().lower()
     setting = _SETTING_ALIASES.get(key) or next((s for s in Setting if s.value == key), None)
     if setting is None:
-        raise UserError(f"'{text.strip()[:20]}' is not a setting.", "Use lang, time or timezone.")
+        raise UserError(f"Unknown setting '{text.strip()[:20]}'.", "Use lang, time or timezone.")
     return setting
 
 
