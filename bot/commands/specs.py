@@ -54,6 +54,8 @@ class ArgSpec:
 
 @dataclass(frozen=True)
 class CommandSpec:
+    """One command: its name, one-line summary, arguments and how platforms should treat it."""
+
     name: str
     summary: str  # one line, ≤ 100 chars (Discord's and Telegram's limit)
     args: tuple[ArgSpec, ...] = ()
