@@ -48,7 +48,7 @@ class Router:
             _check_permission(spec, cmd)
             return await self._handlers[name](cmd)
         except UserError as exc:
-            return Reply(text=str(exc), is_error=True, ephemeral=True)
+            return Reply(text=str(exc), is_error=True, ephemeral=True, failure="usage")
         except UpstreamError as exc:
             ref = error_ref()
             log.warning("/%s failed upstream (ref %s): %s", name, ref, exc)
@@ -57,11 +57,17 @@ class Router:
                 f"in a few minutes (ref {ref}).",
                 is_error=True,
                 ephemeral=True,
+                failure="upstream",
             )
         except Exception:
             ref = error_ref()
             log.exception("/%s from %s crashed (ref %s)", name, cmd.chat.key, ref)
-            return Reply(text=f"Something went wrong (ref {ref}).", is_error=True, ephemeral=True)
+            return Reply(
+                text=f"Something went wrong (ref {ref}).",
+                is_error=True,
+                ephemeral=True,
+                failure="crash",
+            )
 
 
 def _check_permission(spec: CommandSpec, cmd: IncomingCommand) -> None:
@@ -81,4 +87,5 @@ def _unknown(name: str) -> Reply:
         text=f"Unknown command /{shown}.{hint} Send /help for the list.",
         is_error=True,
         ephemeral=True,
+        failure="usage",
     )
