@@ -196,6 +196,8 @@ class Reply:
     digests: tuple[Digest, ...] = ()
     is_error: bool = False
     ephemeral: bool = False
+    # Why an error reply is one: the user's input, arXiv/the LLM, or a bug (the CLI's exit code).
+    failure: Literal["usage", "upstream", "crash"] | None = None
 
 
 @dataclass(frozen=True)

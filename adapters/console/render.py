@@ -125,3 +125,14 @@ def digests_json(digests: Sequence[Digest], generated_at: datetime) -> dict[str,
             for d in digests
         ],
     }
+
+
+class ConsoleRenderer:
+    """bot.ports.Renderer for a terminal: one Markdown payload per reply or digest."""
+
+    def reply(self, reply: Reply) -> list[dict[str, Any]]:
+        text = reply_markdown(reply)
+        return [{"text": text}] if text.strip() else []
+
+    def digest(self, digest: Digest) -> list[dict[str, Any]]:
+        return [{"text": digest_markdown(digest)}]

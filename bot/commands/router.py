@@ -32,7 +32,7 @@ def crash_reply() -> tuple[str, Reply]:
     """A fresh ref and what the user sees for it; log the traceback under the same ref."""
     ref = error_ref()
     text = f"Something went wrong (ref {ref}). Please try again later."
-    return ref, Reply(text=text, is_error=True, ephemeral=True)
+    return ref, Reply(text=text, is_error=True, ephemeral=True, failure="crash")
 
 
 class Router:
@@ -66,7 +66,7 @@ class Router:
             args = parse_args(spec, cmd, self._context)
             return await self._handlers[name](cmd, args)
         except UserError as exc:
-            return Reply(text=str(exc), is_error=True, ephemeral=True)
+            return Reply(text=str(exc), is_error=True, ephemeral=True, failure="usage")
         except UpstreamError as exc:
             ref = error_ref()
             log.warning("/%s failed upstream (ref %s): %s", name, ref, exc)
@@ -75,6 +75,7 @@ class Router:
                 f"in a few minutes (ref {ref}).",
                 is_error=True,
                 ephemeral=True,
+                failure="upstream",
             )
         except Exception:
             ref, reply = crash_reply()
@@ -99,4 +100,5 @@ def _unknown(name: str) -> Reply:
         text=f"Unknown command /{shown}.{hint} Send /help for the list.",
         is_error=True,
         ephemeral=True,
+        failure="usage",
     )

@@ -1,4 +1,6 @@
-"""`paperbot run|digest|summarize|translate|check`.
+"""`paperbot run|digest|summarize|translate|chat|check`.
+
+`summarize`, `translate` and `chat` go through the same router as Telegram and Discord.
 
 stdout carries only the result (pipe it anywhere); progress and errors go to stderr.
 Exit codes: 0 success, 1 upstream failure (arXiv, LLM), 2 bad usage or config.
@@ -17,18 +19,16 @@ from typing import Any
 
 from tqdm import tqdm
 
-from adapters.console.render import (
-    card_json,
-    card_markdown,
-    digest_markdown,
-    digests_json,
-)
-from bot.arxiv.ids import parse_arxiv_id
+from adapters.console.adapter import ConsolePlatform
+from adapters.console.config import ConsoleConfig
+from adapters.console.incoming import CHAT
+from adapters.console.render import card_json, card_markdown, digest_markdown, digests_json
+from bot.commands.wiring import make_router
 from bot.config import Config, load_config, masked, resolve_path
 from bot.errors import ConfigError, UpstreamError, UserError
 from bot.languages import normalize_language
-from bot.main.app import build
-from bot.models import ChatRef, IncomingCommand, PaperCard
+from bot.main.app import Parts, build
+from bot.models import IncomingCommand, PaperCard, Reply
 
 log = logging.getLogger("paperbot")
 
@@ -66,6 +66,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("text", metavar="ID_OR_URL_OR_TEXT")
     p.add_argument("--lang", metavar="CODE", required=True)
 
+    add("chat", "Talk to the bot here: every chat command, as one local user (no token needed).")
     add("check", "Validate the config and print it with secrets masked.")
     add("run", "Run the bot: Telegram/Discord adapters, scheduler and delivery.")
     return parser
@@ -117,6 +118,8 @@ async def _dispatch(args: argparse.Namespace, config: Config) -> int:
         return await post_digests(config, args.topic, args.channel)
     async with build(config) as parts:
         core = parts.core
+        if args.command == "chat":
+            return await _chat(parts)
         if parts.llm.offline and args.command != "translate":
             print(
                 f"note: no LLM configured (${config.llm.api_key_env} is unset): "
@@ -126,8 +129,8 @@ async def _dispatch(args: argparse.Namespace, config: Config) -> int:
         if args.command == "digest":
             return await _digest(args, config, core)
         if args.command == "summarize":
-            return await _summarize(args, config, core)
-        return await _translate(args, config, core)
+            return await _summarize(args, parts)
+        return await _translate(args, parts)
 
 
 async def _digest(args: argparse.Namespace, config: Config, core: Any) -> int:
@@ -161,10 +164,11 @@ async def _digest(args: argparse.Namespace, config: Config, core: Any) -> int:
     return 0
 
 
-async def _summarize(args: argparse.Namespace, config: Config, core: Any) -> int:
-    arxiv_id = parse_arxiv_id(args.paper)
-    paper = await core.papers.get(arxiv_id)
-    card = await core.cards.card(paper, args.lang or config.bot.language)
+async def _summarize(args: argparse.Namespace, parts: Parts) -> int:
+    reply = await _ask(parts, "summarize", id=args.paper, lang=args.lang)
+    if reply.is_error or not reply.cards:
+        return _failed(reply)
+    card = reply.cards[0]
     if args.format == "json":
         _emit(json.dumps(card_json(card), ensure_ascii=False, indent=2), None)
     else:
@@ -172,22 +176,46 @@ async def _summarize(args: argparse.Namespace, config: Config, core: Any) -> int
     return 0 if card.text.source != "unavailable" else 1
 
 
-async def _translate(args: argparse.Namespace, config: Config, core: Any) -> int:
-    from bot.commands.arguments import parse_args
-    from bot.commands.handlers import translate
-    from bot.commands.kinds import ParseContext
-    from bot.commands.specs import BY_NAME
+async def _translate(args: argparse.Namespace, parts: Parts) -> int:
+    text = args.text.strip()
+    if not text:
+        raise UserError("Nothing to translate.", "Give an arXiv id, a link or some text.")
+    reply = await _ask(parts, "translate", text=text, lang=args.lang)
+    if reply.is_error:
+        return _failed(reply)
+    _emit(reply.text, None)
+    return 0
 
-    cmd = IncomingCommand(
-        name="translate",
+
+async def _ask(parts: Parts, name: str, **options: str | None) -> Reply:
+    """Run one chat command through the router, as the operator at the terminal (unmetered),
+    with its arguments by name so nothing is parsed twice."""
+    command = IncomingCommand(
+        name=name,
         args="",
-        chat=ChatRef("console", "cli"),
+        chat=CHAT,
         user_id="cli",
-        options=(("text", args.text), ("lang", args.lang)),
+        options=tuple((k, v) for k, v in options.items() if v),
         metered=False,
     )
-    reply = await translate(core, cmd, parse_args(BY_NAME["translate"], cmd, ParseContext()))
-    _emit(reply.text, None)
+    return await make_router(parts.core).handle(command)
+
+
+def _failed(reply: Reply) -> int:
+    print(f"paperbot: {reply.text}", file=sys.stderr)
+    return 1 if reply.failure in ("upstream", "crash") else 2
+
+
+async def _chat(parts: Parts) -> int:
+    """`paperbot chat`: every chat command in this terminal, through the same router."""
+    router = make_router(parts.core)
+    section = parts.config.platform("console") or ConsoleConfig()
+    console = ConsolePlatform(section, router.handle)
+    await console.start()
+    try:
+        await console.session()
+    finally:
+        await console.stop()
     return 0
 
 
