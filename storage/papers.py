@@ -15,7 +15,7 @@ from datetime import date, datetime
 
 from sqlite_utils import Database
 
-from bot.models import Paper
+from bot.models import AnnounceType, Paper
 from bot.ports import Listing
 from storage.db import (
     day_str,
@@ -107,18 +107,20 @@ def upsert_papers(db: Database, papers: Sequence[Paper], now: datetime) -> None:
         )
 
 
-def _kind(announce_type: str | None) -> str | None:
+def _kind(announce_type: str | None) -> AnnounceType | None:
     """What a paper is in any feed: new or a replacement (cross-ness depends on the feed)."""
     if announce_type in ("replace", "replace-cross"):
         return "replace"
     return "new" if announce_type in ("new", "cross") else None
 
 
-def _relative(kind: str | None, paper: Paper, categories: set[str]) -> str | None:
+def _relative(kind: str | None, paper: Paper, categories: set[str]) -> AnnounceType | None:
     """The announce_type arXiv gives in a feed of `categories`: cross when the primary is
     not among them."""
-    if kind is None or paper.primary_category in categories:
-        return kind
+    if kind not in ("new", "replace"):
+        return None
+    if paper.primary_category in categories:
+        return "new" if kind == "new" else "replace"
     return "cross" if kind == "new" else "replace-cross"
 
 
