@@ -142,9 +142,9 @@ class DailyCycle:
         dest = self.destination(key)
         if dest is None:
             return 0
-        added = 0
-        for listing in self.pending_listings(dest):
-            added += await self.enqueue(dest, listing)
+        added, planned = 0, set[str]()
+        for listing in self.pending_listings(dest):  # a paper in two of them goes out once
+            added += await self.enqueue(dest, listing, planned)
         if not added and self.quiet_day():
             added += self._quiet_notice(dest)
         return added
@@ -202,8 +202,11 @@ class DailyCycle:
             self._outbox, dest.chat, f"quiet|{now.date()}", renderer.digest(digest), None, now
         )
 
-    async def enqueue(self, dest: Destination, listing: Listing) -> int:
-        """Render and persist this destination's digest of `listing`; returns rows added."""
+    async def enqueue(
+        self, dest: Destination, listing: Listing, planned_ids: set[str] | None = None
+    ) -> int:
+        """Render and persist this destination's digest of `listing`; returns rows added.
+        Papers in `planned_ids` are left out, and the ones planned here are added to it."""
         renderer = self._renderers.get(dest.chat.platform)
         if renderer is None or dest.paused or self._chats.chat_gone(dest.chat):
             return 0
@@ -217,15 +220,19 @@ class DailyCycle:
         if len(planned) == len(dest.topics):
             return 0
         now = self._clock.now()
-        sent = self._outbox.delivered_ids(dest.chat, [p.id for p in listing.papers])
+        seen = self._outbox.delivered_ids(dest.chat, [p.id for p in listing.papers])
+        if planned_ids is None:
+            planned_ids = set()
+        seen |= planned_ids
         digests = await self._digests.build_many(
-            dest.topics, listing, dest.language, exclude=sent, skip=planned
+            dest.topics, listing, dest.language, exclude=seen, skip=planned
         )
         added = 0
         for digest in digests:
             if not digest.cards:
                 continue
             ids = [c.paper.id for c in digest.cards]
+            planned_ids.update(ids)
             payloads = renderer.digest(digest)
             per_payload: list[list[str]] = [[] for _ in payloads]
             per_payload[-1] = ids  # delivered once the whole digest has gone out
