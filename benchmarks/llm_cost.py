@@ -1,6 +1,6 @@
 """Scenario 2: LLM cost of one digest fanned out to many subscribers in two languages.
 
-Subscribers live in a real SqliteStore file; FanOut renders each one's digest into the outbox
+Subscribers live in a real SqliteStore file; DailyCycle renders each one's digest into the outbox
 exactly as `paperbot run` does. Calls are counted at FakeLLM, so nothing inside the process can
 under-count them. The re-run opens the store again with fresh services (a restart): the card
 cache must make it free, and the outbox dedupe keys must make it add nothing.
@@ -21,8 +21,8 @@ from bot.llm.client import OpenAILLM
 from bot.models import ChatRef, ChatSettings, Subscription
 from bot.scheduling import SystemClock
 from bot.services.cards import CardService
+from bot.services.daily import DailyCycle
 from bot.services.digests import DigestService
-from bot.services.fanout import FanOut, destinations
 from storage.store import SqliteStore
 from tests.fakes.fake_arxiv import FakeArxiv
 from tests.fakes.fake_llm import FakeLLM
@@ -48,13 +48,10 @@ async def plan_all(db: Path, arxiv: FakeArxiv, llm_url: str) -> tuple[int, float
     clock = SystemClock()
     try:
         digests = DigestService(store, source, CardService(store, llm), clock)
-        fanout = FanOut(store, source, digests, {"telegram": TelegramRenderer()}, clock)
+        cycle = DailyCycle(Config(), store, store, store, source, digests,
+                           {"telegram": TelegramRenderer()}, clock)
         started = time.perf_counter()
-        dests = destinations(Config(), store)
-        listing = await fanout.refresh_listing(dests)
-        added = 0
-        for dest in dests:
-            added += await fanout.enqueue(dest, listing)
+        added = await cycle.post(cycle.destinations())
         return added, time.perf_counter() - started
     finally:
         await llm.aclose()

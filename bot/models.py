@@ -122,11 +122,13 @@ class Topic:
     def matches(self, paper: Paper) -> bool:
         if paper.announce_type in ("replace", "replace-cross"):
             return False
-        if paper.announce_type == "cross" and not self.include_cross_lists:
-            return False
         if not set(paper.categories) & set(self.categories) and (
             paper.primary_category not in self.categories
         ):
+            return False
+        # A cross-list is relative to the topic, not to the feed it came in: a combined
+        # feed calls a cs.CV paper cross-listed to cs.CL "new".
+        if not self.include_cross_lists and paper.primary_category not in self.categories:
             return False
         haystack = f"{paper.title}\n{paper.abstract}".casefold()
         if any(_contains(haystack, k) for k in self.exclude_keywords):

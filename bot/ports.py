@@ -143,13 +143,24 @@ class ClaimedMessage:
 
 
 class PaperStore(Protocol):
-    """Papers and the announcements (listings) they came in."""
+    """Papers and the announcements (listings) they came in.
+
+    Announcements are stored per date and category, not per set of categories asked for:
+    a listing of any subset or superset of what was fetched finds the papers stored.
+    """
 
     def upsert_papers(self, papers: Sequence[Paper]) -> None: ...
     def get_paper(self, base_id: str) -> Paper | None: ...
-    def save_listing(self, listing: Listing) -> None: ...
-    def get_listing(self, categories: Sequence[str], announced: date) -> Listing | None: ...
-    def latest_listing(self, categories: Sequence[str]) -> Listing | None: ...
+    def save_listing(self, listing: Listing) -> None:
+        """Add the listing's papers to its date and mark its categories fetched for it."""
+        ...
+    def get_listing(self, categories: Sequence[str], announced: date) -> Listing | None:
+        """That day's papers in those of `categories` fetched for it; the result's
+        `categories` say which were (None: none was)."""
+        ...
+    def latest_listing(self, categories: Sequence[str]) -> Listing | None:
+        """`get_listing` of the latest day on which any of `categories` was fetched."""
+        ...
 
 
 class CardCache(Protocol):

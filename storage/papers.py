@@ -1,7 +1,9 @@
 """Papers and the announcement listings they came from.
 
-A paper row is the newest version we know; a listing keeps, per announcement, the order
-and the announce_type of each paper (a paper is "new" in one feed and "cross" in another).
+A paper row is the newest version we know. Announcements are kept by date, not by the set of
+categories asked for: papers tagged with the day (in listing order, new or replacement) and the
+categories fetched for it. A listing of any categories is read back from that, with
+announce_type computed for those categories (a paper is "new" in one feed, "cross" in another).
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from datetime import date, datetime
 
 from sqlite_utils import Database
 
-from bot.models import Paper
+from bot.models import AnnounceType, Paper
 from bot.ports import Listing
 from storage.db import (
     day_str,
@@ -28,11 +30,6 @@ from storage.db import (
 )
 
 _OPTIONAL = ("comment", "journal_ref", "doi", "published", "updated", "announce_type", "announced")
-
-
-def categories_key(categories: Sequence[str]) -> str:
-    """The same set of categories in any order is the same listing."""
-    return "+".join(sorted(set(categories)))
 
 
 def _merge(old: Paper | None, new: Paper) -> Paper:
@@ -110,52 +107,100 @@ def upsert_papers(db: Database, papers: Sequence[Paper], now: datetime) -> None:
         )
 
 
+def _kind(announce_type: str | None) -> AnnounceType | None:
+    """What a paper is in any feed: new or a replacement (cross-ness depends on the feed)."""
+    if announce_type in ("replace", "replace-cross"):
+        return "replace"
+    return "new" if announce_type in ("new", "cross") else None
+
+
+def _relative(kind: str | None, paper: Paper, categories: set[str]) -> AnnounceType | None:
+    """The announce_type arXiv gives in a feed of `categories`: cross when the primary is
+    not among them."""
+    if kind not in ("new", "replace"):
+        return None
+    if paper.primary_category in categories:
+        return "new" if kind == "new" else "replace"
+    return "cross" if kind == "new" else "replace-cross"
+
+
 def save_listing(db: Database, listing: Listing, now: datetime) -> None:
-    """Save (or replace) one announcement; a listing without a date has nothing to keep."""
+    """Tag the listing's papers with its date and record its categories as fetched then.
+
+    Adds to what is stored for that date (a second feed of other categories the same day
+    completes it); a listing without a date has nothing to keep.
+    """
     if listing.announced is None:
         return
-    key, day = categories_key(listing.categories), day_str(listing.announced)
+    day = day_str(listing.announced)
     with transaction(db):
         upsert_papers(db, listing.papers, now)
-        db.execute(
-            "DELETE FROM listings WHERE categories_key = ? AND announced = ?", [key, day]
-        )
-        db.execute(
-            "INSERT INTO listings (categories_key, announced, paper_count, saved_at)"
+        row = one(db, "SELECT max(position) AS top FROM announced_papers WHERE announced = ?",
+                  [day])
+        start = (row["top"] if row and row["top"] is not None else -1) + 1
+        db.conn.executemany(
+            "INSERT OR IGNORE INTO announced_papers (announced, paper_id, position, kind)"
             " VALUES (?, ?, ?, ?)",
-            [key, day, len(listing.papers), iso(now)],
+            [(day, p.id, start + i, _kind(p.announce_type)) for i, p in enumerate(listing.papers)],
         )
-        for position, paper in enumerate(listing.papers):
-            db.execute(
-                "INSERT INTO listing_papers (categories_key, announced, position, paper_id,"
-                " announce_type) VALUES (?, ?, ?, ?, ?)",
-                [key, day, position, paper.id, paper.announce_type],
-            )
+        db.conn.executemany(
+            "INSERT INTO announced_categories (announced, category, saved_at) VALUES (?, ?, ?)"
+            " ON CONFLICT (announced, category) DO UPDATE SET saved_at = excluded.saved_at",
+            [(day, c, iso(now)) for c in dict.fromkeys(listing.categories)],
+        )
+
+
+def _covered(db: Database, categories: Sequence[str], day: str) -> tuple[str, ...]:
+    wanted = list(dict.fromkeys(categories))
+    marks = ", ".join("?" for _ in wanted)
+    found = {
+        r["category"]
+        for r in rows(
+            db,
+            f"SELECT category FROM announced_categories WHERE announced = ?"
+            f" AND category IN ({marks})",
+            [day, *wanted],
+        )
+    }
+    return tuple(c for c in wanted if c in found)
 
 
 def get_listing(db: Database, categories: Sequence[str], announced: date) -> Listing | None:
-    key = categories_key(categories)
-    if one(db, "SELECT 1 AS x FROM listings WHERE categories_key = ? AND announced = ?",
-           [key, announced.isoformat()]) is None:
+    """The papers announced that day in any of `categories` that were fetched for it.
+
+    The result's `categories` are those of `categories` stored for that day (None when
+    none is): a caller compares them with what it asked for to know what is missing.
+    """
+    day = announced.isoformat()
+    covered = _covered(db, categories, day)
+    if not covered:
         return None
+    wanted = set(covered)
     found = rows(
         db,
-        "SELECT p.*, lp.announce_type AS listed_type FROM listing_papers lp"
-        " JOIN papers p ON p.id = lp.paper_id"
-        " WHERE lp.categories_key = ? AND lp.announced = ? ORDER BY lp.position",
-        [key, announced.isoformat()],
+        "SELECT p.*, ap.kind AS listed_kind FROM announced_papers ap"
+        " JOIN papers p ON p.id = ap.paper_id WHERE ap.announced = ? ORDER BY ap.position",
+        [day],
     )
-    papers = tuple(
-        replace(_paper(r), announce_type=r["listed_type"], announced=announced) for r in found
-    )
-    return Listing(categories=tuple(key.split("+")), announced=announced, papers=papers)
+    papers: list[Paper] = []
+    for row in found:
+        paper = _paper(row)
+        if wanted & set(paper.categories) or paper.primary_category in wanted:
+            kind = _relative(row["listed_kind"], paper, wanted)
+            papers.append(replace(paper, announce_type=kind, announced=announced))
+    return Listing(categories=covered, announced=announced, papers=tuple(papers))
 
 
 def latest_listing(db: Database, categories: Sequence[str]) -> Listing | None:
+    """The stored listing of the latest day on which any of `categories` was fetched."""
+    wanted = list(dict.fromkeys(categories))
+    if not wanted:
+        return None
+    marks = ", ".join("?" for _ in wanted)
     row = one(
         db,
-        "SELECT max(announced) AS day FROM listings WHERE categories_key = ?",
-        [categories_key(categories)],
+        f"SELECT max(announced) AS day FROM announced_categories WHERE category IN ({marks})",
+        wanted,
     )
     day = parse_day(row["day"]) if row else None
     return None if day is None else get_listing(db, categories, day)

@@ -141,3 +141,22 @@ def test_arxiv_outage_exits_1_with_one_line(tmp_path: Path, fake_arxiv) -> None:
     result = paperbot("digest", "--config", EXAMPLE, env=env)
     assert result.returncode == 1
     assert re.search(r"arXiv|503", _one_line_error(result.stderr))
+
+
+def test_digest_shows_a_paper_matching_two_topics_once(tmp_path: Path, fake_arxiv) -> None:
+    papers = listing_papers()
+    assert any({"cs.AI", "cs.LG"} <= set(p.categories) for p in papers)  # matches both
+    fake_arxiv.set_listing(papers)
+    config = tmp_path / "two.toml"
+    config.write_text(
+        '[[topics]]\nname = "AI"\ncategories = ["cs.AI"]\n'
+        '[[topics]]\nname = "Learning"\ncategories = ["cs.LG"]\n',
+        encoding="utf-8",
+    )
+    env = stand_in_env(tmp_path, fake_arxiv)
+    result = paperbot("digest", "--config", str(config), "--format", "json", env=env)
+    assert result.returncode == 0, result.stderr
+    topics = json.loads(result.stdout)["topics"]
+    assert [t["name"] for t in topics] == ["AI", "Learning"]
+    ids = [p["id"] for t in topics for p in t["papers"]]
+    assert ids and len(ids) == len(set(ids)), "a paper came under two topics"

@@ -56,7 +56,7 @@ def test_file_db_uses_wal_foreign_keys_and_migrates_once(tmp_path: Path) -> None
     assert again.db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
     assert again.db.execute("PRAGMA busy_timeout").fetchone()[0] >= 1000
     applied = [r["name"] for r in again.db["_sqlite_migrations"].rows]
-    assert applied == ["0001_initial"]
+    assert applied == ["0001_initial", "0002_announcements_by_category"]
     again.close()
 
 
@@ -90,20 +90,47 @@ def test_a_failing_batch_writes_nothing(store: SqliteStore) -> None:
     assert store.get_paper("2502.00001") is None
 
 
-def test_listing_keeps_order_and_per_listing_announce_type(store: SqliteStore) -> None:
+def test_listing_keeps_order_and_announce_type_follows_the_categories_asked(
+    store: SqliteStore,
+) -> None:
     day = date(2026, 11, 19)
-    first = paper("2502.00001", announce_type="new")
-    second = paper("2502.00002", announce_type="cross")
-    store.save_listing(Listing(("cs.CL", "cs.AI"), day, (second, first)))
-    other_view = replace(second, announce_type="new")
-    store.save_listing(Listing(("cs.AI",), day, (other_view,)))
-    got = store.get_listing(["cs.AI", "cs.CL"], day)  # order of categories does not matter
-    assert got is not None
-    assert [p.id for p in got.papers] == ["2502.00002", "2502.00001"]
-    assert [p.announce_type for p in got.papers] == ["cross", "new"]
-    assert all(p.announced == day for p in got.papers)
-    assert store.get_listing(["cs.AI"], day).papers[0].announce_type == "new"  # type: ignore[union-attr]
-    assert store.get_listing(["cs.CL", "cs.AI"], date(2026, 11, 18)) is None
+    mine = paper("2502.00001", announce_type="new")
+    # In a combined cs.CL+cs.CV feed a cs.CV paper cross-listed to cs.CL shows as "new".
+    vision = paper("2502.00002", announce_type="new", categories=("cs.CV", "cs.CL"),
+                   primary_category="cs.CV")
+    store.save_listing(Listing(("cs.CL", "cs.CV"), day, (vision, mine)))
+    both = store.get_listing(["cs.CV", "cs.CL"], day)  # order of categories does not matter
+    assert both is not None and set(both.categories) == {"cs.CL", "cs.CV"}
+    assert [p.id for p in both.papers] == ["2502.00002", "2502.00001"]
+    assert [p.announce_type for p in both.papers] == ["new", "new"]
+    assert all(p.announced == day for p in both.papers)
+    language = store.get_listing(["cs.CL"], day)
+    assert language is not None
+    assert [p.announce_type for p in language.papers] == ["cross", "new"]  # as arXiv's cs.CL feed
+    assert [p.id for p in store.get_listing(["cs.CV"], day).papers] == ["2502.00002"]  # type: ignore[union-attr]
+    assert store.get_listing(["cs.CL", "cs.CV"], date(2026, 11, 18)) is None
+
+
+def test_a_listing_is_found_by_any_subset_or_superset_of_its_categories(
+    store: SqliteStore,
+) -> None:
+    """Keyed by the union of every chat's categories, one new subscription orphaned it."""
+    day = date(2026, 11, 19)
+    store.save_listing(Listing(("cs.CL", "cs.AI"), day, (paper("2502.00001"),)))
+    subset = store.get_listing(["cs.CL"], day)
+    assert subset is not None and [p.id for p in subset.papers] == ["2502.00001"]
+    superset = store.latest_listing(["cs.AI", "cs.CL", "cs.CR"])
+    assert superset is not None and superset.announced == day
+    assert superset.categories == ("cs.AI", "cs.CL")  # cs.CR was never fetched: the caller asks
+    assert [p.id for p in superset.papers] == ["2502.00001"]
+    assert store.get_listing(["cs.CR"], day) is None
+    # A second feed the same day completes the first, and each view keeps its own papers.
+    crypto = paper("2502.00009", categories=("cs.CR",), primary_category="cs.CR")
+    store.save_listing(Listing(("cs.CR",), day, (crypto,)))
+    full = store.get_listing(["cs.CL", "cs.AI", "cs.CR"], day)
+    assert full is not None and len(full.categories) == 3
+    assert [p.id for p in full.papers] == ["2502.00001", "2502.00009"]
+    assert [p.id for p in store.get_listing(["cs.CL"], day).papers] == ["2502.00001"]  # type: ignore[union-attr]
 
 
 def test_latest_listing_and_no_announcement(store: SqliteStore) -> None:
@@ -114,9 +141,39 @@ def test_latest_listing_and_no_announcement(store: SqliteStore) -> None:
     latest = store.latest_listing(["cs.CL"])
     assert latest is not None and latest.announced == date(2026, 11, 19)
     assert [p.id for p in latest.papers] == ["2502.00002"]
-    # saving the same day again replaces it
-    store.save_listing(Listing(("cs.CL",), date(2026, 11, 19), (paper("2502.00003"),)))
-    assert [p.id for p in store.latest_listing(["cs.CL"]).papers] == ["2502.00003"]  # type: ignore[union-attr]
+    # saving the same day again keeps each paper once, in its first place
+    store.save_listing(Listing(("cs.CL",), date(2026, 11, 19),
+                               (paper("2502.00003"), paper("2502.00002"))))
+    again = store.latest_listing(["cs.CL"])
+    assert [p.id for p in again.papers] == ["2502.00002", "2502.00003"]  # type: ignore[union-attr]
+
+
+def test_listings_saved_before_the_upgrade_are_kept(tmp_path: Path) -> None:
+    from sqlite_utils import Database
+
+    from storage.migrations import MIGRATIONS
+
+    path = str(tmp_path / "old.db")
+    db = Database(path)
+    MIGRATIONS.apply(db, stop_before="0002_announcements_by_category")
+    db.execute(
+        "INSERT INTO papers (id, version, title, authors, abstract, categories,"
+        " primary_category, saved_at) VALUES ('2502.00001', 1, 'T', '[]', 'A',"
+        " '[\"cs.CL\"]', 'cs.CL', '2026-11-19T01:00:00+00:00')"
+    )
+    db.execute("INSERT INTO listings VALUES ('cs.AI+cs.CL', '2026-11-19', 1, 'x')")
+    db.execute("INSERT INTO listing_papers VALUES ('cs.AI+cs.CL', '2026-11-19', 0,"
+               " '2502.00001', 'cross')")
+    db.conn.commit()
+    db.close()
+    upgraded = SqliteStore.open(path)
+    try:
+        got = upgraded.get_listing(["cs.CL"], date(2026, 11, 19))
+        assert got is not None and got.categories == ("cs.CL",)
+        assert [(p.id, p.announce_type) for p in got.papers] == [("2502.00001", "new")]
+        assert upgraded.latest_listing(["cs.AI"]) is not None
+    finally:
+        upgraded.close()
 
 
 def card(source: str = "llm", model: str = "gpt-x") -> CardText:

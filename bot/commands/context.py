@@ -9,6 +9,7 @@ from bot.models import ChatRef, ChatSettings
 from bot.ports import ChatEvents, Clock, Store
 from bot.services.cards import CardService
 from bot.services.chat_events import ChatEventHub
+from bot.services.destinations import default_settings
 from bot.services.digests import DigestService
 from bot.services.papers import PaperService
 from bot.services.translations import TranslationService
@@ -27,14 +28,4 @@ class Core:
 
     def settings(self, chat: ChatRef) -> ChatSettings:
         """Stored settings, or defaults from config (quiet-day notices on in private chats)."""
-        stored = self.store.get_settings(chat)
-        if stored is not None:
-            return stored
-        bot = self.config.bot
-        return ChatSettings(
-            chat=chat,
-            language=bot.language,
-            delivery_time=bot.digest_time,
-            timezone=bot.timezone,
-            quiet_day_notice=chat.is_private,
-        )
+        return self.store.get_settings(chat) or default_settings(self.config.bot, chat)

@@ -155,7 +155,7 @@ async def _digest(args: argparse.Namespace, config: Config, core: Any) -> int:
         def progress(_card: PaperCard) -> None:
             bar.update(1)
 
-        digests = [await core.digests.build(t, listing, language, progress) for t in topics]
+        digests = await core.digests.build_many(topics, listing, language, progress)
     if args.format == "json":
         text = json.dumps(digests_json(digests, core.clock.now()), ensure_ascii=False, indent=2)
     else:

@@ -10,54 +10,44 @@ import asyncio
 import contextlib
 import logging
 import signal
-from collections.abc import Mapping, Sequence
-from typing import Any
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import replace
 
 import adapters
 from adapters import PlatformContext
 from bot.commands.wiring import make_completer, make_router
 from bot.config import Config
 from bot.delivery import Dispatcher
-from bot.errors import UpstreamError, UserError
+from bot.errors import UserError
 from bot.main.app import Parts, build
 from bot.models import ChatRef
 from bot.ports import Platform, Renderer, Sender
-from bot.scheduling import Scheduler, missed_slot
-from bot.services.fanout import Destination, FanOut, destinations
+from bot.scheduling import Scheduler
+from bot.services.daily import DailyCycle
 
 log = logging.getLogger("paperbot")
 
 
-
 class Service:
-    """The running bot: owns the adapters, the scheduler and the dispatcher."""
+    """The running bot: wires the daily cycle to the scheduler and the dispatcher."""
 
     def __init__(self, parts: Parts, senders: Mapping[str, Sender]) -> None:
         self.parts = parts
-        self.senders = senders
         core = parts.core
         renderers: dict[str, Renderer] = {p: adapters.entry(p).renderer() for p in senders}
-        self.fanout = FanOut(parts.store, parts.source, core.digests, renderers, core.clock)
+        store = parts.store
+        self.cycle = DailyCycle(
+            parts.config, store, store, store, parts.source, core.digests, renderers, core.clock
+        )
         self.dispatcher = Dispatcher(
-            parts.store,
-            senders,
-            core.clock,
-            lease_seconds=parts.config.bot.delivery_lease_seconds,
+            store, senders, core.clock, lease_seconds=parts.config.bot.delivery_lease_seconds
         )
         self.scheduler = Scheduler(core.clock)
         self._stop = asyncio.Event()
-        self._fetching = asyncio.Lock()
         parts.events.listen(self._chat_changed)
 
-    def _dests(self) -> list[Destination]:
-        return [
-            d
-            for d in destinations(self.parts.config, self.parts.store)
-            if d.chat.platform in self.senders
-        ]
-
     def schedule_all(self) -> None:
-        wanted = {d.chat.key: d for d in self._dests() if not d.paused and d.topics}
+        wanted = {d.chat.key: d for d in self.cycle.destinations() if not d.paused and d.topics}
         for key in set(self.scheduler.keys()) - set(wanted):
             self.scheduler.remove(key)
         for key, dest in wanted.items():
@@ -66,71 +56,38 @@ class Service:
     def _chat_changed(self, chat: ChatRef) -> None:
         """Reschedule only this chat: rebuilding every job on each /subscribe is quadratic
         (200 users subscribing at once kept the loop busy for ten seconds)."""
-        dest = next((d for d in self._dests() if d.chat.key == chat.key), None)
+        dest = self.cycle.destination(chat.key)
         if dest is None or dest.paused or not dest.topics:
             self.scheduler.remove(chat.key)
         else:
             self.scheduler.add_daily(chat.key, dest.time, dest.timezone, self._slot_job(chat.key))
 
-    def _slot_job(self, key: str) -> Any:
+    def _slot_job(self, key: str) -> Callable[[], Awaitable[None]]:
         async def job() -> None:
             await self.deliver(key)
 
         return job
 
-    async def fetch(self) -> bool:
-        """Fetch the latest announcement once for every destination; True when it is there."""
-        dests = self._dests()
-        if not dests:
-            return True
-        try:
-            listing = await self.fanout.refresh_listing(dests)
-        except UpstreamError as exc:
-            log.warning("arXiv listing not fetched: %s", exc)
-            return False
-        if listing.announced is None:
-            log.info("arXiv listing is empty: not announced yet")
-            return False
-        log.info("arXiv announcement %s: %d papers", listing.announced, len(listing.papers))
-        try:
-            await self.fanout.catch_up(dests)
-        except UpstreamError as exc:
-            log.warning("missed announcements not caught up yet: %s", exc)
-        return True
-
     async def deliver(self, key: str) -> int:
-        """Plan one destination's digest into the outbox and wake the dispatcher."""
-        dests = self._dests()
-        dest = next((d for d in dests if d.chat.key == key), None)
-        if dest is None:
-            return 0
-        if not self.fanout.pending_listings(dest, dests):
-            # First run, or the topics' categories changed. Slots that fire together wait
-            # for one fetch instead of each asking arXiv (200 slots made 400 requests).
-            async with self._fetching:
-                if not self.fanout.pending_listings(dest, self._dests()):
-                    await self.fetch()
-        added = await self.fanout.plan(dest, dests)
+        """One destination's slot: plan its digest into the outbox and wake the dispatcher."""
+        added = await self.cycle.serve(key)
         if added:
             self.dispatcher.notify()
         return added
 
     async def catch_up(self) -> None:
         """Deliver now to destinations whose daily slot passed while paperbot was down."""
-        store, now = self.parts.store, self.parts.core.clock.now()
-        for dest in self._dests():
-            last_run = store.last_digest_at(dest.chat)
-            if missed_slot(dest.time, dest.timezone, last_run, now) is not None:
-                log.info("catching up the missed digest of %s", dest.chat.key)
-                await self.deliver(dest.chat.key)
+        for dest in self.cycle.missed_slots():
+            log.info("catching up the missed digest of %s", dest.chat.key)
+            await self.deliver(dest.chat.key)
 
     async def run(self) -> None:
         dispatcher = asyncio.create_task(self.dispatcher.run_forever(self._stop))
         self.schedule_all()
-        self.scheduler.add_announcement_fetch(self.fetch)
+        self.scheduler.add_announcement_fetch(self.cycle.fetch)
         self.scheduler.start()
         print("paperbot: ready", flush=True)  # adapters already answer commands
-        await self.fetch()
+        await self.cycle.fetch()
         await self.catch_up()
         await self._stop.wait()
         self.scheduler.shutdown()
@@ -209,28 +166,17 @@ async def post_digests(
         platforms = await _start_adapters(config, parts)
         service = Service(parts, platforms)
         wanted = {f"{c.platform}:{c.chat}" for c in channels}
-        dests = [d for d in service._dests() if d.chat.key in wanted]
+        dests = [d for d in service.cycle.destinations() if d.chat.key in wanted]
         if topic_names:
             names = {n.casefold() for n in topic_names}
             dests = [
-                Destination(
-                    d.chat,
-                    tuple(t for t in d.topics if t.name.casefold() in names),
-                    d.language,
-                    d.time,
-                    d.timezone,
-                    d.quiet_day_notice,
-                )
+                replace(d, topics=tuple(t for t in d.topics if t.name.casefold() in names))
                 for d in dests
             ]
         missing = wanted - {d.chat.key for d in dests}
         for key in sorted(missing):
             log.warning("%s: platform not started, nothing posted there", key)
-        listing = await service.fanout.refresh_listing(dests) if dests else None
-        added = 0
-        for dest in dests:
-            if listing is not None:
-                added += await service.fanout.enqueue(dest, listing)
+        added = await service.cycle.post(dests)
         sent = await service.dispatcher.drain(timeout=600)
         for platform in platforms.values():
             with contextlib.suppress(Exception):

@@ -8,9 +8,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
+from typing import Any
 
 from bot.errors import UpstreamError, UserError
-from bot.models import ArxivId, CardText, Paper
+from bot.models import ArxivId, CardText, Digest, Paper, Reply
 from bot.ports import Listing
 
 
@@ -91,3 +92,55 @@ def paper(base: str = "2411.00001", **changes: object) -> Paper:
         announced=date(2026, 11, 20),
     )
     return replace(base_paper, **changes)  # type: ignore[arg-type]
+
+
+@dataclass
+class AnnouncingSource:
+    """An ArxivSource serving one announcement the way arXiv's RSS does (a paper is "new" in
+    a feed that holds its primary category, "cross" in others) and earlier papers by
+    submission window; notes every request."""
+
+    announced: date | None = None
+    listed: list[Paper] = field(default_factory=list)
+    submitted: list[Paper] = field(default_factory=list)
+    requests: list[tuple[str, ...]] = field(default_factory=list)
+    windows: list[tuple[datetime, datetime]] = field(default_factory=list)
+
+    async def listing(self, categories: Sequence[str]) -> Listing:
+        cats = tuple(categories)
+        self.requests.append(cats)
+        papers = tuple(
+            replace(p, announce_type="new" if p.primary_category in cats else "cross",
+                    announced=self.announced)
+            for p in self.listed
+            if set(p.categories) & set(cats)
+        )
+        return Listing(cats, self.announced if papers else None, papers)
+
+    async def papers(self, ids: Sequence[ArxivId]) -> dict[str, Paper]:
+        return {}
+
+    async def papers_in_window(
+        self, categories: Sequence[str], start: datetime, end: datetime
+    ) -> list[Paper]:
+        self.windows.append((start, end))
+        return [
+            p
+            for p in self.submitted
+            if p.published and start <= p.published < end and set(p.categories) & set(categories)
+        ]
+
+
+class ListingRenderer:
+    """A Renderer whose digest payload lists what it holds, one message per digest."""
+
+    def reply(self, reply: Reply) -> list[dict[str, Any]]:
+        return [{"text": reply.text}]
+
+    def digest(self, digest: Digest) -> list[dict[str, Any]]:
+        return [{
+            "topic": digest.topic,
+            "announced": str(digest.announced),
+            "quiet": digest.quiet,
+            "ids": [c.paper.id for c in digest.cards],
+        }]
