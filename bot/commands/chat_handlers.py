@@ -17,7 +17,7 @@ from bot.commands.parsing import usage_error
 from bot.commands.specs import BY_NAME
 from bot.errors import UserError
 from bot.languages import language_name
-from bot.models import Digest, IncomingCommand, Reply, Subscription, Topic
+from bot.models import IncomingCommand, Reply, Subscription, Topic
 from bot.services.subscriptions import MAX_SUBSCRIPTIONS
 
 
@@ -138,12 +138,7 @@ async def digest(core: Core, cmd: IncomingCommand, args: Args) -> Reply:
     language = settings_for(core, cmd).language
     topics = [s.topic for s in subs]
     listing = await core.digests.fetch_listing(topics)
-    digests: list[Digest] = []
-    seen: set[str] = set()
-    for topic in topics:  # a paper matching two topics is shown once
-        built = await core.digests.build(topic, listing, language, exclude=seen)
-        seen.update(c.paper.id for c in built.cards)
-        digests.append(built)
+    digests = await core.digests.build_many(topics, listing, language)
     return Reply(digests=tuple(digests))
 
 
