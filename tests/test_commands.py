@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import replace
 
 import pytest
 
@@ -26,7 +25,8 @@ GROUP = ChatRef("telegram", "-100", is_private=False)
 class Harness:
     def __init__(self, limit: int = 30) -> None:
         config = load_config(EXAMPLE_FILE, env={})
-        config = replace(config, bot=replace(config.bot, daily_llm_requests_per_user=limit))
+        bot = config.bot.model_copy(update={"daily_llm_requests_per_user": limit})
+        config = config.model_copy(update={"bot": bot})
         self.store = SqliteStore.open(":memory:")
         self.source = StaticSource(
             known={

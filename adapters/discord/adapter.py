@@ -20,10 +20,10 @@ from discord import app_commands
 from discord.gateway import DiscordWebSocket
 from discord.http import Route
 
+from adapters.discord.config import DiscordConfig
 from adapters.discord.render import DiscordRenderer
 from adapters.discord.slash import build_tree, chat_of, join_args, named_options
 from bot.commands.specs import CommandSpec
-from bot.config import DiscordConfig
 from bot.errors import (
     ConfigError,
     MessageRejected,

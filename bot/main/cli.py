@@ -17,6 +17,7 @@ from typing import Any
 
 from tqdm import tqdm
 
+import adapters
 from adapters.console.render import (
     card_json,
     card_markdown,
@@ -76,7 +77,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     _setup_logging(args.verbose)
     try:
-        config = load_config(resolve_path(args.config))
+        platforms = {n: (e.section, e.check_chat) for n, e in adapters.registered().items()}
+        config = load_config(resolve_path(args.config), platforms=platforms)
         if getattr(args, "lang", None):
             args.lang = normalize_language(args.lang)
         return asyncio.run(_dispatch(args, config))
