@@ -29,7 +29,8 @@ def load(
         return parse({}, DEFAULTS_LABEL, env, platforms)
     label = str(path)
     try:
-        raw = tomllib.loads(path.read_bytes().decode("utf-8"))
+        data = path.read_bytes()
+        raw = tomllib.loads(data.decode("utf-8"))
     except FileNotFoundError:
         raise ConfigError(f"{label}: file not found") from None
     except IsADirectoryError:
@@ -37,9 +38,10 @@ def load(
     except OSError as exc:
         raise ConfigError(f"{label}: cannot read: {exc.strerror}") from None
     except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
         raise ConfigError(
-            f"{label}: not UTF-8 text (byte 0x{exc.object[exc.start]:02x} at offset "
-            f"{exc.start}); save the file as UTF-8"
+            f"{label}: not UTF-8 text (byte 0x{data[exc.start]:02x} on line {line}); "
+            "save the file as UTF-8"
         ) from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{label}: not valid TOML: {exc}") from None
@@ -116,9 +118,11 @@ def _describe(
     from_env: Mapping[tuple[str, str], str],
 ) -> str:
     loc = tuple(error["loc"])
+    if not loc:  # a check across tables: the message names its own place
+        return f"{label}: {error['msg']}"
     var = from_env.get((str(loc[0]), str(loc[1]))) if len(loc) >= 2 else None
-    where = f"environment variable {var}" if var else f"{label}: {_where(loc, raw)}".rstrip(" :")
-    return f"{where}: {_problem(error, loc, models)}" if loc else f"{label}: {error['msg']}"
+    where = f"environment variable {var}" if var else f"{label}: {_where(loc, raw)}"
+    return f"{where}: {_problem(error, loc, models)}"
 
 
 def _where(loc: tuple[Any, ...], raw: Mapping[str, Any]) -> str:

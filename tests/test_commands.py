@@ -9,7 +9,7 @@ import pytest
 from bot.commands.context import Core
 from bot.commands.router import Router
 from bot.commands.wiring import make_completer, make_router
-from bot.config import EXAMPLE_FILE, load_config
+from bot.config import Config
 from bot.models import ChatRef, IncomingCommand, Reply
 from bot.services.cards import CardService
 from bot.services.digests import DigestService
@@ -24,7 +24,7 @@ GROUP = ChatRef("telegram", "-100", is_private=False)
 
 class Harness:
     def __init__(self, limit: int = 30) -> None:
-        config = load_config(EXAMPLE_FILE, env={})
+        config = Config()  # equal to config.example.toml (tests/test_config.py)
         bot = config.bot.model_copy(update={"daily_llm_requests_per_user": limit})
         config = config.model_copy(update={"bot": bot})
         self.store = SqliteStore.open(":memory:")
