@@ -14,7 +14,8 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
-from bot.config import CORE_SECTIONS, ChannelConfig, Config, PlatformSpec, Section, TopicEntry
+from bot.config_models import CORE_SECTIONS, ChannelConfig, Config, PlatformSpec, TopicEntry
+from bot.config_types import Section
 from bot.errors import ConfigError
 
 DEFAULTS_LABEL = "<built-in defaults>"
