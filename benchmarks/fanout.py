@@ -19,10 +19,10 @@ from pathlib import Path
 from typing import Any
 
 from adapters.telegram.adapter import TelegramAdapter
+from adapters.telegram.config import TelegramConfig
 from adapters.telegram.render import TelegramRenderer
 from benchmarks import corpus
 from benchmarks.report import Row, at_least, at_most, info, progress
-from bot.config import TelegramConfig
 from bot.delivery import Dispatcher, enqueue_digest
 from bot.errors import RateLimited
 from bot.models import CardText, ChatRef, IncomingCommand, PaperCard, Reply

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import replace
 
 import pytest
 
@@ -16,7 +15,7 @@ from bot.commands.parsing import split_words
 from bot.commands.router import Router, crash_reply
 from bot.commands.specs import BY_NAME, COMMANDS, ArgKind
 from bot.commands.wiring import make_completer, make_router
-from bot.config import EXAMPLE_FILE, load_config
+from bot.config import Config
 from bot.errors import UserError
 from bot.languages import language_name
 from bot.models import ArxivId, ChatRef, IncomingCommand, Reply, Topic
@@ -33,8 +32,9 @@ GROUP = ChatRef("telegram", "-100", is_private=False)
 
 class Harness:
     def __init__(self, limit: int = 30) -> None:
-        config = load_config(EXAMPLE_FILE, env={})
-        config = replace(config, bot=replace(config.bot, daily_llm_requests_per_user=limit))
+        config = Config()  # equal to config.example.toml (tests/test_config.py)
+        bot = config.bot.model_copy(update={"daily_llm_requests_per_user": limit})
+        config = config.model_copy(update={"bot": bot})
         self.store = SqliteStore.open(":memory:")
         self.source = StaticSource(
             known={

@@ -16,9 +16,9 @@ from discord.gateway import DiscordWebSocket
 from discord.http import Route
 
 from adapters.discord.adapter import DiscordAdapter
+from adapters.discord.config import DiscordConfig
 from adapters.discord.render import DiscordRenderer
 from bot.commands.specs import COMMANDS
-from bot.config import DiscordConfig
 from bot.errors import ConfigError, MessageRejected, RateLimited, RecipientGone, UpstreamError
 from bot.models import CardText, ChatRef, Digest, IncomingCommand, Paper, PaperCard, Reply
 from tests.fakes.fake_discord import CHANNEL_ID, EPHEMERAL, MANAGE_CHANNELS, USER_ID, FakeDiscord

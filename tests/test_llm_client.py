@@ -65,7 +65,7 @@ async def test_card_round_trip_records_request_and_tokens(
 async def test_json_mode_decides_response_format(
     config: LLMConfig, fake_llm: FakeLLM, json_mode: str, expected: str | None
 ) -> None:
-    llm = OpenAILLM(replace(config, json_mode=json_mode), "k")
+    llm = OpenAILLM(config.model_copy(update=dict(json_mode=json_mode)), "k")
     await llm.card(PAPER, "en")
     fmt = fake_llm.requests[0].response_format
     assert (fmt or {}).get("type") == expected
@@ -118,7 +118,7 @@ async def test_retry_after_is_honoured(llm: OpenAILLM, fake_llm: FakeLLM) -> Non
 async def test_persistent_rate_limit_raises_rate_limited_with_the_wait(
     config: LLMConfig, fake_llm: FakeLLM
 ) -> None:
-    llm = OpenAILLM(replace(config, max_retries=1), "k")
+    llm = OpenAILLM(config.model_copy(update=dict(max_retries=1)), "k")
     fake_llm.always("rate_limit", retry_after=0.05)
     with pytest.raises(RateLimited) as info:
         await llm.card(PAPER, "zh")
@@ -150,7 +150,7 @@ async def test_server_errors_are_retried_then_reported(llm: OpenAILLM, fake_llm:
 
 
 async def test_timeout_becomes_upstream_error(config: LLMConfig, fake_llm: FakeLLM) -> None:
-    llm = OpenAILLM(replace(config, timeout_seconds=0.2, max_retries=0), "k")
+    llm = OpenAILLM(config.model_copy(update=dict(timeout_seconds=0.2, max_retries=0)), "k")
     fake_llm.always("delay", delay=2)
     with pytest.raises(UpstreamError, match=r"did not answer within 0\.2 s"):
         await llm.card(PAPER, "zh")
@@ -164,7 +164,8 @@ async def test_malformed_body_becomes_upstream_error(llm: OpenAILLM, fake_llm: F
 
 
 async def test_unreachable_server_becomes_upstream_error(config: LLMConfig) -> None:
-    llm = OpenAILLM(replace(config, base_url="http://127.0.0.1:9/v1", max_retries=0), "k")
+    unreachable = dict(base_url="http://127.0.0.1:9/v1", max_retries=0)
+    llm = OpenAILLM(config.model_copy(update=unreachable), "k")
     with pytest.raises(UpstreamError, match="unreachable"):
         await llm.card(PAPER, "zh")
     await llm.aclose()
@@ -188,7 +189,7 @@ async def test_other_bad_requests_are_not_retried(llm: OpenAILLM, fake_llm: Fake
 
 
 async def test_concurrency_is_bounded(config: LLMConfig, fake_llm: FakeLLM) -> None:
-    llm = OpenAILLM(replace(config, max_concurrency=3), "k")
+    llm = OpenAILLM(config.model_copy(update=dict(max_concurrency=3)), "k")
     fake_llm.always("delay", delay=0.1)
     papers = [replace(PAPER, id=f"2502.{i:05d}") for i in range(9)]
     cards = await asyncio.gather(*(llm.card(p, "zh") for p in papers))

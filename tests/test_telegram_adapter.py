@@ -15,8 +15,8 @@ import pytest
 from telegram.error import InvalidToken
 
 from adapters.telegram.adapter import TelegramAdapter, file_url_for
+from adapters.telegram.config import TelegramConfig
 from adapters.telegram.incoming import parse_command
-from bot.config import TelegramConfig
 from bot.errors import ChatMoved, MessageRejected, RateLimited, RecipientGone, UpstreamError
 from bot.models import ChatRef, IncomingCommand, Reply
 from tests.fakes.fake_telegram import FakeTelegram, RateLimits

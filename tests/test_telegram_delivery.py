@@ -16,8 +16,8 @@ from typing import Any
 import pytest
 
 from adapters.telegram.adapter import TelegramAdapter
+from adapters.telegram.config import TelegramConfig
 from adapters.telegram.render import TelegramRenderer
-from bot.config import TelegramConfig
 from bot.delivery import Dispatcher, enqueue_digest
 from bot.models import (
     CardText,

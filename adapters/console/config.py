@@ -1,12 +1,11 @@
-"""The `[console]` config section: the terminal needs no token and no endpoint."""
+"""`[console]`: the terminal needs no token and no endpoint."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from bot.config import Section
 
 
-@dataclass(frozen=True)
-class ConsoleConfig:
-    """`paperbot chat` settings: the local user's name in logs and usage counts."""
+class ConsoleConfig(Section):
+    """The `[console]` table for `paperbot chat`: the local user's id in usage counts."""
 
     user: str = "local"

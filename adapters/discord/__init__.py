@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from adapters import PlatformContext, PlatformEntry, register
-from bot.config import DiscordConfig
+from adapters.discord.config import DiscordConfig
 from bot.ports import Platform, Renderer
 
 

@@ -19,11 +19,11 @@ from discord import app_commands
 from discord.gateway import DiscordWebSocket
 from discord.http import Route
 
+from adapters.discord.config import DiscordConfig
 from adapters.discord.render import DiscordRenderer
 from adapters.discord.slash import build_tree, chat_of, named_options
 from bot.commands.router import crash_reply
 from bot.commands.specs import CommandSpec
-from bot.config import DiscordConfig
 from bot.errors import (
     ConfigError,
     MessageRejected,

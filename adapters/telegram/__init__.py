@@ -10,7 +10,7 @@ import re
 from typing import Any
 
 from adapters import PlatformContext, PlatformEntry, register
-from bot.config import TelegramConfig
+from adapters.telegram.config import TelegramConfig
 from bot.ports import Platform, Renderer
 
 

@@ -24,13 +24,13 @@ from telegram.constants import ChatAction
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import Application, ContextTypes, MessageHandler, filters
 
+from adapters.telegram.config import TelegramConfig
 from adapters.telegram.incoming import parse_command, to_command
 from adapters.telegram.pacing import MessagePacer
 from adapters.telegram.render import TelegramRenderer
 from adapters.telegram.sender import mapped_errors, send_payload, telegram_chat_id
 from bot.commands.router import crash_reply
 from bot.commands.specs import BY_NAME, COMMANDS
-from bot.config import TelegramConfig
 from bot.errors import UpstreamError, UserError
 from bot.models import ChatRef, Reply
 from bot.ports import Capabilities, CommandHandler

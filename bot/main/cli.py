@@ -19,6 +19,7 @@ from typing import Any
 
 from tqdm import tqdm
 
+import adapters
 from adapters.console.adapter import ConsolePlatform
 from adapters.console.config import ConsoleConfig
 from adapters.console.incoming import CHAT
@@ -77,7 +78,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     _setup_logging(args.verbose)
     try:
-        config = load_config(resolve_path(args.config))
+        platforms = {n: (e.section, e.check_chat) for n, e in adapters.registered().items()}
+        config = load_config(resolve_path(args.config), platforms=platforms)
         if getattr(args, "lang", None):
             args.lang = normalize_language(args.lang)
         return asyncio.run(_dispatch(args, config))
