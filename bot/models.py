@@ -159,7 +159,7 @@ class Digest:
 class ChatRef:
     """Where a command came from or a message goes: a platform and its chat id."""
 
-    platform: str  # a registered platform name: "telegram", "discord", "console", …
+    platform: str  # a registered platform name (adapters/), e.g. telegram
     chat_id: str
     is_private: bool = True
 
