@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from bot.config import Config
 from bot.models import ChatRef, ChatSettings
-from bot.ports import ChatEvents, Clock, Store
+from bot.ports import ChatEvents, ChatStore, Clock, UsageStore
 from bot.services.cards import CardService
 from bot.services.chat_events import ChatEventHub
 from bot.services.destinations import default_settings
@@ -15,10 +16,16 @@ from bot.services.papers import PaperService
 from bot.services.translations import TranslationService
 
 
+class CommandStore(ChatStore, UsageStore, Protocol):
+    """The storage roles handlers use: chats and subscriptions, and the cost guard's usage."""
+
+
 @dataclass
 class Core:
+    """What every handler gets: config, the services, and the two storage roles it needs."""
+
     config: Config
-    store: Store
+    store: CommandStore
     clock: Clock
     papers: PaperService
     cards: CardService
