@@ -184,3 +184,16 @@ def test_summarize_a_version_arxiv_does_not_have(tmp_path: Path, fake_arxiv) -> 
     result = paperbot("summarize", "--config", EXAMPLE, "1706.03762v9", env=env)
     assert result.returncode == 2
     assert "arXiv has no paper 1706.03762v9" in _one_line_error(result.stderr)
+
+
+def test_the_distribution_has_a_name_of_its_own_and_installs_the_paperbot_command() -> None:
+    import importlib.metadata
+    import tomllib
+
+    from tests.conftest import ROOT
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    assert project["name"] != "paperbot"  # taken on PyPI by an unrelated project
+    assert project["scripts"] == {"paperbot": "bot.main.cli:main"}
+    installed = importlib.metadata.distribution(project["name"])
+    assert [e.name for e in installed.entry_points if e.group == "console_scripts"] == ["paperbot"]
