@@ -25,8 +25,8 @@ _ENTITY = re.compile(r"&(?:#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,
 # The one character that makes a line a block: ATX heading, quote, bullet, ordered-list
 # number's "." or ")", setext underline, thematic break, code fence.
 _BLOCK = re.compile(
-    r"[ \t]{0,3}(?:(?P<mark>#{1,6}(?=[ \t]|$)|>|[-+*](?=[ \t]|$)|=+[ \t]*$|-[ \t]*-[ \t]*-"
-    r"|`{3}|~{3})|\d{1,9}(?P<num>[.)])(?=[ \t]|$))"
+    r"[ \t]{0,3}(?:(?P<mark>#{1,6}(?=[ \t]|$)|>|[-+*](?=[ \t]|$)|[-=]+[ \t]*$"
+    r"|[-*_](?:[ \t]*[-*_]){2,}[ \t]*$|`{3}|~{3})|\d{1,9}(?P<num>[.)])(?=[ \t]|$))"
 )
 
 
