@@ -191,3 +191,33 @@ INSERT OR IGNORE INTO announced_categories (announced, category, saved_at)
 DROP TABLE listing_papers;
 DROP TABLE listings
 """
+
+
+@MIGRATIONS(name="0003_paper_versions")
+def paper_versions(db: Database) -> None:
+    """Every version asked for or announced, so `summarize 1706.03762v1` has its own row;
+    `papers` keeps only the newest, which listings join on."""
+    db.execute(_PAPER_VERSIONS)
+    db.execute("INSERT INTO paper_versions SELECT * FROM papers")
+
+
+_PAPER_VERSIONS = """
+CREATE TABLE paper_versions (
+    id TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    title TEXT NOT NULL,
+    authors TEXT NOT NULL,
+    abstract TEXT NOT NULL,
+    categories TEXT NOT NULL,
+    primary_category TEXT NOT NULL,
+    comment TEXT,
+    journal_ref TEXT,
+    doi TEXT,
+    published TEXT,
+    updated TEXT,
+    announce_type TEXT,
+    announced TEXT,
+    saved_at TEXT NOT NULL,
+    PRIMARY KEY (id, version)
+)
+"""

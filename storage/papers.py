@@ -1,9 +1,10 @@
 """Papers and the announcement listings they came from.
 
-A paper row is the newest version we know. Announcements are kept by date, not by the set of
-categories asked for: papers tagged with the day (in listing order, new or replacement) and the
-categories fetched for it. A listing of any categories is read back from that, with
-announce_type computed for those categories (a paper is "new" in one feed, "cross" in another).
+A paper row is the newest version we know, and paper_versions keeps every version (for a
+request of one version). Announcements are kept by date, not by the set of categories asked
+for: papers tagged with the day (in listing order, new or replacement) and the categories
+fetched for it. A listing of any categories is read back from that, with announce_type
+computed for those categories (a paper is "new" in one feed, "cross" in another).
 """
 
 from __future__ import annotations
@@ -73,8 +74,13 @@ def _paper(row: dict) -> Paper:
     return Paper(**values)
 
 
-def get_paper(db: Database, base_id: str) -> Paper | None:
-    row = one(db, "SELECT * FROM papers WHERE id = ?", [base_id])
+def get_paper(db: Database, base_id: str, version: int | None = None) -> Paper | None:
+    """The newest version we know, or exactly `version` when given."""
+    if version is None:
+        row = one(db, "SELECT * FROM papers WHERE id = ?", [base_id])
+    else:
+        row = one(db, "SELECT * FROM paper_versions WHERE id = ? AND version = ?",
+                  [base_id, version])
     return None if row is None else _paper(row)
 
 
@@ -88,23 +94,49 @@ def _existing(db: Database, ids: Sequence[str]) -> dict[str, Paper]:
     return found
 
 
-def upsert_papers(db: Database, papers: Sequence[Paper], now: datetime) -> None:
-    """One transaction for the batch (a daily listing is up to 2000 papers)."""
-    if not papers:
-        return
-    known = _existing(db, list({p.id for p in papers}))
-    for paper in papers:
-        known[paper.id] = _merge(known.get(paper.id), paper)
-    batch = [_row(known[pid], now) for pid in dict.fromkeys(p.id for p in papers)]
+def _stored_versions(db: Database, ids: Sequence[str]) -> dict[tuple[str, int], Paper]:
+    found: dict[tuple[str, int], Paper] = {}
+    for start in range(0, len(ids), 500):
+        chunk = list(ids[start : start + 500])
+        marks = ", ".join("?" for _ in chunk)
+        for row in rows(db, f"SELECT * FROM paper_versions WHERE id IN ({marks})", chunk):
+            found[(row["id"], row["version"])] = _paper(row)
+    return found
+
+
+def _write(db: Database, table: str, key: tuple[str, ...], batch: list[dict]) -> None:
     columns = ", ".join(batch[0])
     marks = ", ".join(f":{k}" for k in batch[0])
-    updates = ", ".join(f"{k} = excluded.{k}" for k in batch[0] if k != "id")
+    updates = ", ".join(f"{k} = excluded.{k}" for k in batch[0] if k not in key)
+    db.conn.executemany(
+        f"INSERT INTO {table} ({columns}) VALUES ({marks})"
+        f" ON CONFLICT ({', '.join(key)}) DO UPDATE SET {updates}",
+        batch,
+    )
+
+
+def upsert_papers(
+    db: Database, papers: Sequence[Paper], now: datetime, latest: bool = True
+) -> None:
+    """One transaction for the batch (a daily listing is up to 2000 papers).
+
+    `paper_versions` keeps every version; `papers` the newest of those arXiv gave as current
+    (`latest`), not one asked for by number: v1 of a paper says nothing about its v7."""
+    if not papers:
+        return
+    ids = list({p.id for p in papers})
+    known = _existing(db, ids)
+    versions = _stored_versions(db, ids)
+    for paper in papers:
+        key = (paper.id, paper.version)
+        versions[key] = _merge(versions.get(key), paper)
+        known[paper.id] = _merge(known.get(paper.id), versions[key])
+    batch = [_row(known[pid], now) for pid in dict.fromkeys(p.id for p in papers)]
+    touched = dict.fromkeys((p.id, p.version) for p in papers)
     with transaction(db):
-        db.conn.executemany(
-            f"INSERT INTO papers ({columns}) VALUES ({marks})"
-            f" ON CONFLICT (id) DO UPDATE SET {updates}",
-            batch,
-        )
+        if latest:
+            _write(db, "papers", ("id",), batch)
+        _write(db, "paper_versions", ("id", "version"), [_row(versions[k], now) for k in touched])
 
 
 def _kind(announce_type: str | None) -> AnnounceType | None:

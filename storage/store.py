@@ -35,11 +35,11 @@ class SqliteStore:
         self.db.close()
 
     # papers and announcements
-    def upsert_papers(self, items: Sequence[Paper]) -> None:
-        papers.upsert_papers(self.db, items, self._now())
+    def upsert_papers(self, items: Sequence[Paper], latest: bool = True) -> None:
+        papers.upsert_papers(self.db, items, self._now(), latest)
 
-    def get_paper(self, base_id: str) -> Paper | None:
-        return papers.get_paper(self.db, base_id)
+    def get_paper(self, base_id: str, version: int | None = None) -> Paper | None:
+        return papers.get_paper(self.db, base_id, version)
 
     def save_listing(self, listing: Listing) -> None:
         papers.save_listing(self.db, listing, self._now())

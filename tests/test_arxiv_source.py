@@ -254,3 +254,61 @@ async def test_listing_newer_than_the_api_keeps_the_listed_version(
     assert (merged.version, merged.title, merged.announce_type) == (2, "Revised title",
                                                                     "replace-cross")
     assert merged.primary_category == "cs.IT" and merged.published == paper.published
+
+
+@pytest.mark.parametrize("trailing", ["/", ""], ids=["with-slash", "without-slash"])
+async def test_rss_url_works_with_or_without_trailing_slash(
+    fake: FakeArxiv, trailing: str
+) -> None:
+    rss_url = fake.rss_url.rstrip("/") + trailing
+    async with ArxivClient(_config(fake, rss_url=rss_url)) as client:
+        listing = await client.listing(["cs.CL", "cs.AI"])
+    assert len(listing.papers) == 4
+    assert [r.path for r in fake.requests if r.kind == "rss"] == ["/rss/cs.CL+cs.AI"]
+
+
+def _no_category_blame(exc: BaseException) -> None:
+    assert not isinstance(exc, UserError)
+    assert "categor" not in str(exc).lower()
+
+
+async def test_http_error_names_the_url_not_the_categories(fake: FakeArxiv) -> None:
+    wrong = fake.rss_url.replace("/rss/", "/feeds/")  # the stand-in answers 404 there
+    async with ArxivClient(_config(fake, rss_url=wrong)) as client:
+        with pytest.raises(UpstreamError) as caught:
+            await client.listing(["cs.CL"])
+    _no_category_blame(caught.value)
+    assert f"{wrong}cs.CL" in str(caught.value) and "HTTP 404" in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    "fault", [Fault.http(404, only="rss"), Fault.http(403, only="rss")], ids=["404", "403"]
+)
+async def test_rss_client_errors_are_not_category_errors(
+    fake: FakeArxiv, client: ArxivClient, fault: Fault
+) -> None:
+    fake.fail_next(fault)
+    with pytest.raises(UpstreamError) as caught:
+        await client.listing(["cs.CL"])
+    _no_category_blame(caught.value)
+    assert f"{fake.rss_url}cs.CL" in str(caught.value)
+    assert f"HTTP {fault.status}" in str(caught.value)
+
+
+async def test_unparseable_listing_after_retries_names_the_url(
+    fake: FakeArxiv, client: ArxivClient
+) -> None:
+    fake.fail_next(*[Fault.malformed(only="rss")] * 3)
+    with pytest.raises(UpstreamError) as caught:
+        await client.listing(["cs.CL"])
+    _no_category_blame(caught.value)
+    assert f"{fake.rss_url}cs.CL" in str(caught.value) and "malformed" in str(caught.value)
+
+
+async def test_rss_timeout_names_the_url(fake: FakeArxiv) -> None:
+    fake.fail_next(*[Fault.slow(1.0, only="rss")] * 3)
+    async with ArxivClient(_config(fake, timeout_seconds=0.2, max_retries=0)) as client:
+        with pytest.raises(UpstreamError) as caught:
+            await client.listing(["cs.CL"])
+    _no_category_blame(caught.value)
+    assert f"{fake.rss_url}cs.CL" in str(caught.value) and "no answer" in str(caught.value)

@@ -160,3 +160,59 @@ def test_digest_shows_a_paper_matching_two_topics_once(tmp_path: Path, fake_arxi
     assert [t["name"] for t in topics] == ["AI", "Learning"]
     ids = [p["id"] for t in topics for p in t["papers"]]
     assert ids and len(ids) == len(set(ids)), "a paper came under two topics"
+
+
+def _attention_v1(fake_arxiv) -> None:  # type: ignore[no-untyped-def]
+    """The stand-in only has the real v7 entry; arXiv also answers id_list=1706.03762v1."""
+    from dataclasses import replace
+
+    from bot.arxiv.feeds import parse_api_feed
+    from tests.conftest import SAMPLES
+
+    sample = SAMPLES / "api" / "francojc__id_1706.03762_attention_is_all_you_need_2026.xml"
+    [v7] = parse_api_feed(sample.read_bytes()).papers
+    fake_arxiv.add_papers([replace(v7, version=1, comment="15 pages, 5 figures")])
+
+
+def _summarize_json(env: dict[str, str], paper_id: str) -> dict:
+    result = paperbot("summarize", "--config", EXAMPLE, paper_id, "--format", "json", env=env)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_summarize_a_version_asks_arxiv_for_that_version(tmp_path: Path, fake_arxiv) -> None:
+    _attention_v1(fake_arxiv)
+    env = stand_in_env(tmp_path, fake_arxiv)
+    first = _summarize_json(env, "1706.03762v1")  # fresh database
+    assert (first["version"], first["comment"]) == (1, "15 pages, 5 figures")
+    assert fake_arxiv.api_requests()[-1].query["id_list"] == "1706.03762v1"
+
+    assert _summarize_json(env, "1706.03762")["version"] == 7  # unversioned: the latest
+    asked = len(fake_arxiv.api_requests())
+    assert _summarize_json(env, "1706.03762v1")["version"] == 1  # not silently v7
+    assert _summarize_json(env, "arXiv:1706.03762v7")["version"] == 7
+    assert len(fake_arxiv.api_requests()) == asked  # both versions are stored now
+
+    markdown = paperbot("summarize", "--config", EXAMPLE, "1706.03762v1", env=env)
+    assert markdown.returncode == 0, markdown.stderr
+    assert "arXiv:1706.03762v1" in markdown.stdout
+
+
+def test_summarize_a_version_arxiv_does_not_have(tmp_path: Path, fake_arxiv) -> None:
+    env = stand_in_env(tmp_path, fake_arxiv)
+    result = paperbot("summarize", "--config", EXAMPLE, "1706.03762v9", env=env)
+    assert result.returncode == 2
+    assert "arXiv has no paper 1706.03762v9" in _one_line_error(result.stderr)
+
+
+def test_the_distribution_has_a_name_of_its_own_and_installs_the_paperbot_command() -> None:
+    import importlib.metadata
+    import tomllib
+
+    from tests.conftest import ROOT
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    assert project["name"] != "paperbot"  # taken on PyPI by an unrelated project
+    assert project["scripts"] == {"paperbot": "bot.main.cli:main"}
+    installed = importlib.metadata.distribution(project["name"])
+    assert [e.name for e in installed.entry_points if e.group == "console_scripts"] == ["paperbot"]

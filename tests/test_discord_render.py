@@ -12,6 +12,7 @@ import pytest
 from adapters.discord.embeds import EMBED_TOTAL_MAX, embed_size
 from adapters.discord.render import DiscordRenderer, split_content
 from bot.arxiv.feeds import parse_api_feed, parse_listing
+from bot.labels import notice
 from bot.models import CardText, Digest, Paper, PaperCard, Reply
 from tests.fakes.fake_discord import validate_message
 
@@ -75,6 +76,13 @@ def test_every_real_sample_renders_within_discord_limits(samples: Path) -> None:
             assert len(embeds) == len(batch), "no card is ever dropped"
             for paper, embed in zip(batch, embeds, strict=True):
                 assert embed["url"].startswith(f"https://arxiv.org/abs/{paper.id}")
+                assert notice(language) not in embed["footer"]["text"]  # the header has it
+            alone = renderer.reply(Reply(cards=cards))  # /summarize cards carry the notice
+            assert_valid(alone)
+            for paper, embed in zip(batch, [e for p in alone for e in p["embeds"]], strict=True):
+                footer = embed["footer"]["text"]
+                assert footer.startswith(f"arXiv:{paper.id}v{paper.version} · ")
+                assert footer.endswith(notice(language)) == (source != "unavailable")
 
 
 def test_markdown_is_escaped_and_mentions_neutralised() -> None:
@@ -182,3 +190,17 @@ def test_validator_rejects_what_discord_rejects() -> None:
     assert {"title", "description", "footer", "fields"} <= set(first)
     assert errors["embeds"]["_errors"]
     assert validate_message({"content": "ok"}) == {}
+
+
+def test_a_summarize_card_names_its_version_and_carries_the_notice_in_its_language() -> None:
+    paper = Paper(id="1706.03762", version=1, title="Attention Is All You Need",
+                  authors=("A. Vaswani",), abstract="The dominant models.",
+                  categories=("cs.CL",), primary_category="cs.CL",
+                  comment="x" * 3000)  # a long comment is cut, never the notice
+    for language in ("zh", "en"):
+        card = PaperCard(paper, text("llm", language, paper))
+        [message] = DiscordRenderer().reply(Reply(cards=(card,)))
+        assert_valid([message])
+        footer = message["embeds"][0]["footer"]["text"]
+        assert footer.startswith("arXiv:1706.03762v1 · cs.CL")
+        assert footer.endswith("\n" + notice(language)) and len(footer) <= 2048

@@ -56,7 +56,7 @@ def test_file_db_uses_wal_foreign_keys_and_migrates_once(tmp_path: Path) -> None
     assert again.db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
     assert again.db.execute("PRAGMA busy_timeout").fetchone()[0] >= 1000
     applied = [r["name"] for r in again.db["_sqlite_migrations"].rows]
-    assert applied == ["0001_initial", "0002_announcements_by_category"]
+    assert applied == ["0001_initial", "0002_announcements_by_category", "0003_paper_versions"]
     again.close()
 
 
@@ -81,6 +81,52 @@ def test_same_version_fills_gaps_rss_leaves(store: SqliteStore) -> None:
     store.upsert_papers([paper(announce_type="new", announced=date(2026, 11, 19))])
     got = store.get_paper("2502.11190")
     assert got is not None and got.comment == "7 figures" and got.announce_type == "new"
+
+
+def test_every_version_is_kept_and_asked_for_by_number(store: SqliteStore) -> None:
+    store.upsert_papers([paper(version=7, title="v7")])
+    store.upsert_papers([paper(version=1, title="v1", comment="15 pages")])
+    assert store.get_paper("2502.11190").version == 7  # type: ignore[union-attr]
+    v1 = store.get_paper("2502.11190", 1)
+    assert v1 is not None and (v1.version, v1.title, v1.comment) == (1, "v1", "15 pages")
+    assert store.get_paper("2502.11190", 7).title == "v7"  # type: ignore[union-attr]
+    assert store.get_paper("2502.11190", 3) is None
+
+
+def test_a_version_asked_for_by_number_is_not_taken_as_the_newest(store: SqliteStore) -> None:
+    store.upsert_papers([paper(version=1, title="v1")], latest=False)
+    assert store.get_paper("2502.11190") is None  # v7 may exist: ask arXiv
+    assert store.get_paper("2502.11190", 1).title == "v1"  # type: ignore[union-attr]
+    store.upsert_papers([paper(version=7, title="v7")])
+    store.upsert_papers([paper(version=1, title="v1")], latest=False)
+    assert store.get_paper("2502.11190").title == "v7"  # type: ignore[union-attr]
+
+
+def test_one_version_fills_its_own_gaps(store: SqliteStore) -> None:
+    store.upsert_papers([paper(version=2, title="v2"), paper(version=1, comment="7 figures")])
+    store.upsert_papers([paper(version=1, announce_type="new", announced=date(2026, 11, 19))])
+    v1 = store.get_paper("2502.11190", 1)
+    assert v1 is not None and v1.comment == "7 figures" and v1.announce_type == "new"
+    assert store.get_paper("2502.11190").title == "v2"  # type: ignore[union-attr]
+
+
+def test_papers_stored_before_the_upgrade_are_found_by_version(tmp_path: Path) -> None:
+    from sqlite_utils import Database
+
+    from storage.migrations import MIGRATIONS
+
+    path = str(tmp_path / "old.db")
+    old = Database(path)
+    MIGRATIONS.apply(old, stop_before="0003_paper_versions")
+    old["papers"].insert({
+        "id": "2502.11190", "version": 4, "title": "T", "authors": '["A"]', "abstract": "X",
+        "categories": '["cs.CL"]', "primary_category": "cs.CL", "saved_at": NOW.isoformat(),
+    })
+    old.close()
+    upgraded = SqliteStore.open(path)
+    got = upgraded.get_paper("2502.11190", 4)
+    assert got is not None and (got.title, got.authors) == ("T", ("A",))
+    upgraded.close()
 
 
 def test_a_failing_batch_writes_nothing(store: SqliteStore) -> None:

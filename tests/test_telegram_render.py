@@ -77,6 +77,8 @@ def test_every_real_entry_renders_to_a_valid_message_in_every_card_kind(samples:
         assert f'href="https://arxiv.org/abs/{p.id}"' in payload["text"]
         if source == "unavailable" and utf16_len(p.abstract) < 3000:
             assert one_line(p.abstract)[:200] in shown.replace("\n", " ")
+        assert (notice(lang) in shown) == (source != "unavailable"), p.id
+        assert f"arXiv:{p.id}v{p.version}" in shown
 
 
 def test_nasty_markup_latex_rtl_and_emoji_come_out_verbatim() -> None:
@@ -139,6 +141,7 @@ def test_everything_oversized_still_fits_in_one_message() -> None:
         shown = visible(R.card(card))
         assert utf16_len(shown) <= 4096
         assert "arxiv.org/abs/2502.11190" in R.card(card)["text"]
+        assert (notice("zh") in shown) == (source != "unavailable")
 
 
 def test_long_text_replies_split_below_the_limit_and_keep_every_character() -> None:
@@ -228,3 +231,18 @@ def test_the_validator_accepts_telegram_html() -> None:
     assert check_message(good, "HTML") is None
     with pytest.raises(EntityError):
         parse_html("<code><b>x</b></code>")
+
+
+def test_a_summarize_card_carries_the_notice_and_its_version_digest_cards_leave_it_to_the_header(
+) -> None:
+    p = paper(id="1706.03762", version=1)
+    for lang in ("zh", "en"):
+        card = PaperCard(p, text_for(p, "llm", lang))
+        [payload] = R.reply(Reply(cards=(card,)))
+        shown = visible(payload)
+        assert shown.endswith(notice(lang)) and "arXiv:1706.03762v1 · PDF" in shown
+        assert f"<i>{notice(lang)}</i>" in payload["text"]
+        digest = Digest(topic="NLP", announced=date(2025, 2, 14), language=lang,
+                        cards=(card, card), generated_at=datetime(2025, 2, 15, tzinfo=UTC))
+        messages = [visible(m) for m in R.digest(digest)]
+        assert [notice(lang) in m for m in messages] == [True, False, False]

@@ -1,46 +1,50 @@
 """Markdown (terminal and files) and JSON renderings of cards and digests.
 
-Titles and abstracts carry LaTeX and stray markup (`$x_1$`, `\\emph{}`, `<`, `*`): Markdown
-escaping keeps them literal, so what a reader sees is exactly what arXiv published.
+Titles and abstracts carry LaTeX and stray markup (`$x_1$`, `\\emph{}`, `<b>`, `*`): they are
+escaped only where Markdown would misread them (markdown_escape.py), so the raw text a
+terminal shows is clean and a Markdown viewer shows exactly what arXiv published.
+JSON keeps every value raw.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
+from adapters.console.markdown_escape import escape_md, unescape_md
 from bot.labels import label, notice, quiet_text, short_authors, status_line
 from bot.models import Digest, PaperCard, Reply
 
-# Only what changes meaning mid-line: brackets (links), emphasis, code, HTML, tables, ~~.
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~])")
+__all__ = [
+    "card_json",
+    "card_markdown",
+    "digest_markdown",
+    "digests_json",
+    "escape_md",
+    "reply_markdown",
+    "unescape_md",
+]
 
 
-def escape_md(text: str) -> str:
-    """Backslash-escape Markdown punctuation so text renders literally."""
-    return _MD_SPECIAL.sub(r"\\\1", text)
-
-
-def unescape_md(text: str) -> str:
-    return re.sub(r"\\([\\`*_\[\]<>|~])", r"\1", text)
-
-
-def card_markdown(card: PaperCard) -> str:
+def card_markdown(card: PaperCard, with_notice: bool = True) -> str:
+    """One card; a card on its own carries the machine-generated notice (a digest has it in
+    its header instead)."""
     p, t = card.paper, card.text
     lang = t.language
     lines = [f"### [{escape_md(p.title)}]({card.links.abs})", ""]
     if t.title_translation:
-        lines += [f"*{escape_md(t.title_translation)}*", ""]
-    lines.append(f"**{label(lang, 'authors')}:** {escape_md(short_authors(p.authors, lang))}  ")
+        lines += [f"*{escape_md(t.title_translation, wrapped=True)}*", ""]
+    # Authors and meta share one paragraph: a delimiter in one could pair with the other.
+    authors = escape_md(short_authors(p.authors, lang), wrapped=True)
+    lines.append(f"**{label(lang, 'authors')}:** {authors}  ")
     meta = f"**{label(lang, 'categories')}:** {escape_md(', '.join(p.categories))}"
     if p.comment:
-        meta += f" · **{label(lang, 'comment')}:** {escape_md(p.comment)}"
+        meta += f" · **{label(lang, 'comment')}:** {escape_md(p.comment, wrapped=True)}"
     lines += [meta, ""]
     status = status_line(t)
     if status:
-        lines += [f"> _{escape_md(status)}_", ""]
+        lines += [f"> _{escape_md(status, wrapped=True)}_", ""]
     if t.summary:
         lines += [f"**{label(lang, 'summary')}:** {escape_md(t.summary)}", ""]
     if t.key_takeaways:
@@ -55,8 +59,11 @@ def card_markdown(card: PaperCard) -> str:
     if t.source != "llm":
         lines += [f"**{label(lang, 'abstract')}:** {escape_md(p.abstract)}", ""]
     ln = card.links
-    links = f"[abs]({ln.abs}) · [PDF]({ln.pdf}) · [papers.cool]({ln.papers_cool})"
+    links = (f"[arXiv:{p.id}v{p.version}]({ln.abs}) · [PDF]({ln.pdf}) · "
+             f"[papers.cool]({ln.papers_cool})")
     lines += [f"**{label(lang, 'links')}:** {links}", ""]
+    if with_notice and t.source != "unavailable":
+        lines += [f"> {escape_md(notice(lang))}", ""]
     return "\n".join(lines)
 
 
@@ -71,7 +78,7 @@ def digest_markdown(digest: Digest) -> str:
     ]
     if digest.quiet:
         head += [escape_md(quiet_text(lang, digest.quiet, digest.topic)), ""]
-    body = [card_markdown(c) for c in digest.cards]
+    body = [card_markdown(c, with_notice=False) for c in digest.cards]
     tail = [f"_+{digest.omitted} {label(lang, 'omitted')}_", ""] if digest.omitted else []
     return "\n".join(head) + "\n---\n\n".join(body) + "\n".join(tail)
 
@@ -83,9 +90,10 @@ def reply_markdown(reply: Reply) -> str:
     return "\n\n".join(parts)
 
 
-def card_json(card: PaperCard) -> dict[str, Any]:
+def card_json(card: PaperCard, with_notice: bool = True) -> dict[str, Any]:
+    """Raw values; a card on its own carries the notice (a digest's topic has it once)."""
     p, t = card.paper, card.text
-    return {
+    out: dict[str, Any] = {
         "id": p.id,
         "version": p.version,
         "title": p.title,
@@ -107,6 +115,9 @@ def card_json(card: PaperCard) -> dict[str, Any]:
             "papers_cool": card.links.papers_cool,
         },
     }
+    if with_notice and t.source != "unavailable":
+        out["notice"] = notice(t.language)
+    return out
 
 
 def digests_json(digests: Sequence[Digest], generated_at: datetime) -> dict[str, Any]:
@@ -120,7 +131,7 @@ def digests_json(digests: Sequence[Digest], generated_at: datetime) -> dict[str,
                 "notice": notice(d.language),
                 "quiet_reason": quiet_text(d.language, d.quiet, d.topic) if d.quiet else None,
                 "omitted": d.omitted,
-                "papers": [card_json(c) for c in d.cards],
+                "papers": [card_json(c, with_notice=False) for c in d.cards],
             }
             for d in digests
         ],

@@ -11,7 +11,7 @@ from typing import Any
 
 from discord.utils import escape_markdown, escape_mentions
 
-from bot.labels import label, short_authors, status_line
+from bot.labels import label, notice, short_authors, status_line
 from bot.models import PaperCard
 
 TITLE_MAX = 256
@@ -108,8 +108,13 @@ def _takeaway_fields(items: tuple[str, ...], language: str) -> list[dict[str, An
             for i, v in enumerate(values)]
 
 
-def card_embed(card: PaperCard, url: str | None = None) -> dict[str, Any]:
-    """The embed for one card; `url` overrides the abs link (embeds sharing a URL merge)."""
+def card_embed(
+    card: PaperCard, url: str | None = None, with_notice: bool = True
+) -> dict[str, Any]:
+    """The embed for one card; `url` overrides the abs link (embeds sharing a URL merge).
+
+    A card on its own carries the machine-generated notice in its footer (a digest's header
+    has it for all its cards)."""
     paper, text, links = card.paper, card.text, card.links
     lang = text.language
     description: list[str] = []
@@ -139,14 +144,22 @@ def card_embed(card: PaperCard, url: str | None = None) -> dict[str, Any]:
         "color": COLOR,
         "description": clip("\n\n".join(description), DESCRIPTION_MAX),
         "fields": fields + abstract_fields + [links_field],
-        "footer": {"text": clip(plain(f"arXiv:{paper.id}v{paper.version} · {footer}"),
-                                FOOTER_MAX)},
+        "footer": {"text": _footer(f"arXiv:{paper.id}v{paper.version} · {footer}",
+                                   notice(lang) if with_notice and text.source != "unavailable"
+                                   else "")},
     }
     if paper.authors:
         embed["author"] = {"name": clip(plain(short_authors(paper.authors, lang)), AUTHOR_MAX)}
     if not embed["description"]:
         del embed["description"]
     return _fit(embed, lang, links.abs)
+
+
+def _footer(meta: str, note: str) -> str:
+    """Id, categories and comment, then the notice on its own line; only the comment is cut."""
+    if not note:
+        return clip(plain(meta), FOOTER_MAX)
+    return f"{clip(plain(meta), FOOTER_MAX - len(note) - 1)}\n{note}"
 
 
 def _fit(embed: dict[str, Any], language: str, abs_url: str) -> dict[str, Any]:

@@ -49,8 +49,13 @@ def split_content(text: str, limit: int = CONTENT_MAX) -> list[str]:
     return [p for p in pieces if p.strip()]
 
 
-def pack(cards: Sequence[PaperCard], lead: str = "") -> list[dict[str, Any]]:
-    """Cards as messages, as many embeds per message as Discord allows; `lead` goes first."""
+def pack(
+    cards: Sequence[PaperCard], lead: str = "", with_notice: bool = True
+) -> list[dict[str, Any]]:
+    """Cards as messages, as many embeds per message as Discord allows; `lead` goes first.
+
+    `with_notice`: each card carries the machine-generated notice (not in a digest, whose
+    header has it)."""
     leads = split_content(lead) if lead.strip() else []
     messages: list[dict[str, Any]] = [message(text) for text in leads[:-1]]
     content = leads[-1] if leads else ""
@@ -61,7 +66,7 @@ def pack(cards: Sequence[PaperCard], lead: str = "") -> list[dict[str, Any]]:
         url = card.links.abs
         while url in urls:  # Discord merges embeds that share a URL
             url += "#" if "#" not in url else "."
-        embed = card_embed(card, url)
+        embed = card_embed(card, url, with_notice)
         if embeds and (len(embeds) >= EMBEDS_MAX or size + embed_size(embed) > EMBED_TOTAL_MAX):
             messages.append(message(content, embeds))
             content, embeds, size, urls = "", [], 0, set()
@@ -104,4 +109,4 @@ class DiscordRenderer:
         header = digest_header(digest)
         if digest.quiet or not digest.cards:
             return [message(header)]
-        return pack(digest.cards, header)
+        return pack(digest.cards, header, with_notice=False)

@@ -50,7 +50,9 @@ def _fields(card: PaperCard) -> dict[str, str]:
     }
 
 
-def _assemble(card: PaperCard, prefix: str, f: dict[str, str], cut: bool) -> Piece:
+def _assemble(
+    card: PaperCard, prefix: str, f: dict[str, str], cut: bool, with_notice: bool
+) -> Piece:
     lang = card.text.language
     paper, links = card.paper, card.links
     head = join([text(prefix), tag("b", link(links.abs, text(one_line(paper.title))))])
@@ -80,30 +82,35 @@ def _assemble(card: PaperCard, prefix: str, f: dict[str, str], cut: bool) -> Pie
         if f[key]:
             quote = tag("blockquote", text(f[key]), " expandable")
             blocks.append(join([tag("b", text(label(lang, name))), quote], "\n"))
-    foot = [link(links.abs, text("arXiv")), link(links.pdf, text("PDF")),
-            link(links.papers_cool, text("papers.cool"))]
+    foot = [link(links.abs, text(f"arXiv:{paper.id}v{paper.version}")),
+            link(links.pdf, text("PDF")), link(links.papers_cool, text("papers.cool"))]
     footer = join(foot, " · ")
     if cut:
         note = join([text(f"✂️ {label(lang, 'truncated')}: "), link(links.abs, text(links.abs))])
         footer = join([footer, note], "\n")
     blocks.append(footer)
+    if with_notice and card.text.source != "unavailable":
+        blocks.append(tag("i", text(notice(lang))))
     return join(blocks, "\n\n")
 
 
-def render_card(card: PaperCard, prefix: str, budget: int) -> Piece:
-    """Render a card within `budget` visible UTF-16 units, shortening the long parts."""
+def render_card(card: PaperCard, prefix: str, budget: int, with_notice: bool = True) -> Piece:
+    """Render a card within `budget` visible UTF-16 units, shortening the long parts.
+
+    `with_notice`: a card sent on its own carries the machine-generated notice (a digest's
+    header has it for all its cards)."""
     fields = _fields(card)
-    piece = _assemble(card, prefix, fields, cut=False)
+    piece = _assemble(card, prefix, fields, cut=False, with_notice=with_notice)
     if utf16_len(piece[1]) <= budget:
         return piece
     for key in SHRINK_ORDER:
-        piece = _assemble(card, prefix, fields, cut=True)
+        piece = _assemble(card, prefix, fields, cut=True, with_notice=with_notice)
         excess = utf16_len(piece[1]) - budget
         if excess <= 0:
             return piece
         keep = utf16_len(fields[key]) - excess
         fields[key] = shorten(fields[key], keep) if keep >= 40 else ""
-    piece = _assemble(card, prefix, fields, cut=True)
+    piece = _assemble(card, prefix, fields, cut=True, with_notice=with_notice)
     if utf16_len(piece[1]) <= budget:
         return piece
     # Only a pathological title or author list can get here: cut the title itself.
@@ -114,7 +121,8 @@ def render_card(card: PaperCard, prefix: str, budget: int) -> Piece:
         title=shorten(title, max(20, utf16_len(title) - excess - 1)),
         authors=card.paper.authors[:3],
     )
-    return _assemble(PaperCard(short_paper, card.text), prefix, fields, cut=True)
+    return _assemble(PaperCard(short_paper, card.text), prefix, fields, cut=True,
+                     with_notice=with_notice)
 
 
 def digest_header(digest: Digest) -> Piece:

@@ -32,11 +32,13 @@ class TelegramRenderer:
             return [header]
         total = len(digest.cards)
         return [header] + [
-            self.card(card, f"[{i}/{total}] ") for i, card in enumerate(digest.cards, 1)
+            self.card(card, f"[{i}/{total}] ", with_notice=False)  # the header has it
+            for i, card in enumerate(digest.cards, 1)
         ]
 
-    def card(self, card: PaperCard, prefix: str = "") -> dict[str, Any]:
-        out = payload(render_card(card, prefix, BUDGET))
+    def card(self, card: PaperCard, prefix: str = "", with_notice: bool = True) -> dict[str, Any]:
+        """One card message; a card on its own carries the machine-generated notice."""
+        out = payload(render_card(card, prefix, BUDGET, with_notice))
         out["plain"] += f"\n{card.links.abs}"  # plain text loses the links' targets
         return out
 

@@ -78,9 +78,9 @@ class ArxivClient:
         cats = tuple(categories)
         if not cats:
             raise UserError("No categories given.", "Name at least one, such as cs.CL.")
-        url = self._config.rss_url + "+".join(cats)
-        feed = await self._retrying(f"listing {'+'.join(cats)}", lambda: self._fetch_rss(url))
-        if feed.error:
+        url = listing_url(self._config.rss_url, cats)
+        feed = await self._retrying(f"listing {url}", lambda: self._fetch_rss(url))
+        if feed.error:  # only arXiv's own "Feed error" reaches here: the categories are wrong
             raise UserError(
                 f"arXiv rejected the categories {', '.join(cats)}: {feed.error}",
                 "Categories look like cs.CL or hep-th.",
@@ -174,7 +174,8 @@ class ArxivClient:
         feed = await asyncio.to_thread(parse_listing, response.content)
         if feed.malformed and response.status_code == 200:
             raise TransientArxivError(feed.error or "malformed listing")
-        if response.status_code != 200 and not feed.error:
+        if response.status_code != 200 and (feed.malformed or not feed.error):
+            # A 404 page or a proxy's error is about the URL, never about the categories.
             raise UpstreamError(f"arXiv listing {url} answered HTTP {response.status_code}")
         return feed
 
@@ -199,7 +200,8 @@ class ArxivClient:
                     async with self._gate:
                         return await call()
         except TransientArxivError as exc:
-            raise UpstreamError(f"arXiv {what} failed after {attempts} tries: {exc}") from exc
+            tries = "1 try" if attempts == 1 else f"{attempts} tries"
+            raise UpstreamError(f"arXiv {what} failed after {tries}: {exc}") from exc
         raise AssertionError("unreachable")  # pragma: no cover
 
 
@@ -215,6 +217,11 @@ def _merge(item: Paper, meta: Paper | None) -> Paper:
         return replace(item, primary_category=meta.primary_category or item.primary_category,
                        published=meta.published)
     return replace(meta, announce_type=item.announce_type, announced=item.announced)
+
+
+def listing_url(rss_url: str, categories: Sequence[str]) -> str:
+    """The listing URL for categories, whether or not the configured base ends with '/'."""
+    return f"{rss_url.rstrip('/')}/{'+'.join(categories)}"
 
 
 def window_query(categories: Sequence[str], start: datetime, end: datetime) -> str:
