@@ -23,8 +23,8 @@ MIN_SECRET_CHARS = 6
 TOKEN_SHAPES = re.compile(
     "|".join(
         (
-            r"\b\d{6,12}:[A-Za-z0-9_-]{30,}",  # Telegram bot token
-            r"\b[A-Za-z0-9_-]{20,}\.[A-Za-z0-9_-]{6,7}\.[A-Za-z0-9_-]{27,}",  # Discord token
+            r"(?<!\d)\d{6,12}:[A-Za-z0-9_-]{30,}",  # Telegram bot token, also in ".../bot<token>"
+            r"[A-Za-z0-9_-]{20,}\.[A-Za-z0-9_-]{6,7}\.[A-Za-z0-9_-]{27,}",  # Discord token
             r"\bsk-[A-Za-z0-9_-]{16,}",  # OpenAI-style API keys (sk-…, sk-proj-…)
             r"(?<=Bearer )[A-Za-z0-9._~+/=-]{8,}",  # Authorization headers
         )
