@@ -103,8 +103,8 @@ class Dispatcher:
         self._backoff_max = backoff_max
         self._max_deferrals = max_deferrals
         # A send that outlives its lease could be claimed again elsewhere: stop it first.
-        # A claim makes up to four sends (a resend after a lost answer, then plain text).
-        self._send_timeout = lease_seconds / 4
+        # A claim's further sends (resend, plain text) share what is left of the lease.
+        self._send_timeout = lease_seconds / 2
         self._wake = asyncio.Event()
         # Since start, for the CLI's summary line and the delivery report:
         self.sent = 0
@@ -194,21 +194,22 @@ class Dispatcher:
 
     async def _attempt(self, claimed: ClaimedMessage) -> str:
         chat, payload = claimed.message.chat, claimed.message.payload
+        deadline = asyncio.get_running_loop().time() + self._lease * 0.9
         try:
-            return await self._settled(claimed, payload, plain=False)
+            return await self._settled(claimed, payload, False, deadline)
         except MessageRejected as exc:
             log.warning("%s rejected a message (%s); sending it as plain text", chat.key, exc)
             try:
-                return await self._settled(claimed, payload, plain=True)
+                return await self._settled(claimed, payload, True, deadline)
             except MessageRejected as again:
                 raise MessageRejected(f"{exc}; as plain text: {again}") from again
 
     async def _settled(self, claimed: ClaimedMessage, payload: dict[str, Any],
-                       plain: bool) -> str:
+                       plain: bool, deadline: float) -> str:
         """One send whose outcome is known: a lost answer is followed by one resend."""
         chat, key = claimed.message.chat, claimed.message.dedupe_key
         try:
-            return await self._send(chat, payload, plain)
+            return await self._send(chat, payload, plain, deadline)
         except DeliveryUncertain as exc:
             if exc.accepted:
                 return self._unconfirmed(key, chat, exc)
@@ -216,7 +217,7 @@ class Dispatcher:
                         "twice", key, chat.key, _reason(exc))
             first = exc
         try:
-            message_id = await self._send(chat, payload, plain)
+            message_id = await self._send(chat, payload, plain, deadline)
         except DeliveryUncertain as again:
             if again.accepted:
                 return self._unconfirmed(key, chat, again)
@@ -232,15 +233,18 @@ class Dispatcher:
                     "not sent again", chat.key, key, _reason(exc))
         return ""
 
-    async def _send(self, chat: ChatRef, payload: dict[str, Any], plain: bool) -> str:
+    async def _send(self, chat: ChatRef, payload: dict[str, Any], plain: bool,
+                    deadline: float) -> str:
+        """`deadline` (loop time) keeps all of a claim's sends within its lease."""
         sender = self._senders[chat.platform]
+        budget = min(self._send_timeout, deadline - asyncio.get_running_loop().time())
+        if budget <= 0:
+            raise UpstreamError(f"no time left in the lease to send to {chat.key}")
         try:
-            return await asyncio.wait_for(sender.send(chat, payload, plain=plain),
-                                          self._send_timeout)
+            return await asyncio.wait_for(sender.send(chat, payload, plain=plain), budget)
         except TimeoutError:
             raise DeliveryUncertain(
-                f"sending to {chat.key} took longer than {self._send_timeout:.1f}s",
-                accepted=False,
+                f"sending to {chat.key} took longer than {budget:.1f}s", accepted=False
             ) from None
 
     def _failed(self, claimed: ClaimedMessage, exc: Exception) -> None:
