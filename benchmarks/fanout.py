@@ -44,10 +44,10 @@ class Timeline:
         self._sender = sender
         self.events: list[tuple[float, str, bool]] = []  # (start, chat id, accepted)
 
-    async def send(self, chat: ChatRef, payload: dict[str, Any]) -> str:
+    async def send(self, chat: ChatRef, payload: dict[str, Any], *, plain: bool = False) -> str:
         started = time.monotonic()
         try:
-            message_id = await self._sender.send(chat, payload)
+            message_id = await self._sender.send(chat, payload, plain=plain)
         except RateLimited:
             self.events.append((started, chat.chat_id, False))
             raise

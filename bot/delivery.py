@@ -1,9 +1,10 @@
 """Delivery: digests become outbox rows first; a dispatcher then sends what is due.
 
-Payload contract with the adapters' renderers: a payload is the platform's own dict, plus an
-optional "plain" key holding a plain-text version. When the platform rejects the markup
-(MessageRejected) the dispatcher retries once with `{**payload, "text": payload["plain"],
-"parse_mode": None}` (the "plain" key removed); a Sender must accept that shape.
+A payload is the platform's own dict, opaque here. Two second tries never multiply copies:
+when the platform rejects the markup (MessageRejected) the dispatcher asks the same sender
+for the plain-text version once (`send(..., plain=True)`); when a send's answer is lost
+(DeliveryUncertain, a timeout) it sends once more and counts the message as possibly
+duplicated. An answer that said "accepted" but could not be read settles the row as sent.
 """
 
 from __future__ import annotations
@@ -15,7 +16,14 @@ from collections.abc import Mapping, Sequence
 from datetime import date, datetime, timedelta
 from typing import Any, Protocol
 
-from bot.errors import ChatMoved, MessageRejected, RateLimited, RecipientGone, UpstreamError
+from bot.errors import (
+    ChatMoved,
+    DeliveryUncertain,
+    MessageRejected,
+    RateLimited,
+    RecipientGone,
+    UpstreamError,
+)
 from bot.models import ChatRef, OutgoingMessage
 from bot.ports import ChatStore, ClaimedMessage, Clock, Outbox, Sender
 
@@ -63,14 +71,6 @@ def enqueue_digest(
     return added
 
 
-def plain_variant(payload: dict[str, Any]) -> dict[str, Any] | None:
-    plain = payload.get("plain")
-    if not isinstance(plain, str) or not plain:
-        return None
-    rest = {k: v for k, v in payload.items() if k != "plain"}
-    return {**rest, "text": plain, "parse_mode": None}
-
-
 def _reason(exc: BaseException) -> str:
     return str(exc) or type(exc).__name__
 
@@ -103,9 +103,13 @@ class Dispatcher:
         self._backoff_max = backoff_max
         self._max_deferrals = max_deferrals
         # A send that outlives its lease could be claimed again elsewhere: stop it first.
+        # A claim's further sends (resend, plain text) share what is left of the lease.
         self._send_timeout = lease_seconds / 2
         self._wake = asyncio.Event()
-        self.sent = 0  # messages sent since start, for the CLI's summary line
+        # Since start, for the CLI's summary line and the delivery report:
+        self.sent = 0
+        self.possibly_duplicated = 0  # resent after a lost answer: may have arrived twice
+        self.unconfirmed = 0  # accepted, but the answer was unreadable: counted as sent
 
     @property
     def platforms(self) -> list[str]:
@@ -179,7 +183,7 @@ class Dispatcher:
             self._dead(claimed, f"{message.chat.key} is gone: {gone}")
             return
         try:
-            message_id = await self._attempt(message.chat, message.payload)
+            message_id = await self._attempt(claimed)
         except Exception as exc:
             self._failed(claimed, exc)
             return
@@ -188,26 +192,59 @@ class Dispatcher:
         self.sent += 1
         self._finished(claimed)
 
-    async def _attempt(self, chat: ChatRef, payload: dict[str, Any]) -> str:
+    async def _attempt(self, claimed: ClaimedMessage) -> str:
+        chat, payload = claimed.message.chat, claimed.message.payload
+        deadline = asyncio.get_running_loop().time() + self._lease * 0.9
         try:
-            return await self._send(chat, payload)
+            return await self._settled(claimed, payload, False, deadline)
         except MessageRejected as exc:
-            plain = plain_variant(payload)
-            if plain is None:
-                raise
             log.warning("%s rejected a message (%s); sending it as plain text", chat.key, exc)
             try:
-                return await self._send(chat, plain)
+                return await self._settled(claimed, payload, True, deadline)
             except MessageRejected as again:
                 raise MessageRejected(f"{exc}; as plain text: {again}") from again
 
-    async def _send(self, chat: ChatRef, payload: dict[str, Any]) -> str:
-        sender = self._senders[chat.platform]
+    async def _settled(self, claimed: ClaimedMessage, payload: dict[str, Any],
+                       plain: bool, deadline: float) -> str:
+        """One send whose outcome is known: a lost answer is followed by one resend."""
+        chat, key = claimed.message.chat, claimed.message.dedupe_key
         try:
-            return await asyncio.wait_for(sender.send(chat, payload), self._send_timeout)
+            return await self._send(chat, payload, plain, deadline)
+        except DeliveryUncertain as exc:
+            if exc.accepted:
+                return self._unconfirmed(key, chat, exc)
+            log.warning("no answer sending %s to %s (%s); sending once more: it may arrive "
+                        "twice", key, chat.key, _reason(exc))
+            first = exc
+        try:
+            message_id = await self._send(chat, payload, plain, deadline)
+        except DeliveryUncertain as again:
+            if again.accepted:
+                return self._unconfirmed(key, chat, again)
+            raise DeliveryUncertain(f"{_reason(first)}; again: {_reason(again)}",
+                                    accepted=False) from again
+        self.possibly_duplicated += 1
+        log.warning("sent %s to %s after a lost answer: possibly duplicated", key, chat.key)
+        return message_id
+
+    def _unconfirmed(self, key: str, chat: ChatRef, exc: DeliveryUncertain) -> str:
+        self.unconfirmed += 1
+        log.warning("%s accepted %s but its answer was unreadable (%s); counted as sent, "
+                    "not sent again", chat.key, key, _reason(exc))
+        return ""
+
+    async def _send(self, chat: ChatRef, payload: dict[str, Any], plain: bool,
+                    deadline: float) -> str:
+        """`deadline` (loop time) keeps all of a claim's sends within its lease."""
+        sender = self._senders[chat.platform]
+        budget = min(self._send_timeout, deadline - asyncio.get_running_loop().time())
+        if budget <= 0:
+            raise UpstreamError(f"no time left in the lease to send to {chat.key}")
+        try:
+            return await asyncio.wait_for(sender.send(chat, payload, plain=plain), budget)
         except TimeoutError:
-            raise UpstreamError(
-                f"sending to {chat.key} took longer than {self._send_timeout:.0f}s"
+            raise DeliveryUncertain(
+                f"sending to {chat.key} took longer than {budget:.1f}s", accepted=False
             ) from None
 
     def _failed(self, claimed: ClaimedMessage, exc: Exception) -> None:
@@ -225,6 +262,9 @@ class Dispatcher:
             self._moved(claimed, ChatRef(chat.platform, exc.new_chat_id, chat.is_private))
         elif isinstance(exc, MessageRejected):
             self._dead(claimed, f"rejected by {chat.platform}: {_reason(exc)}")
+        elif isinstance(exc, DeliveryUncertain):
+            self._dead(claimed, f"no answer from {chat.platform} twice, so not sent a third "
+                                f"time; it may have arrived: {_reason(exc)}")
         else:
             if not isinstance(exc, UpstreamError):
                 log.error("bug while sending %s", claimed.message.dedupe_key, exc_info=exc)

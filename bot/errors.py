@@ -55,3 +55,13 @@ class ChatMoved(UpstreamError):
 
 class MessageRejected(UpstreamError):
     """The platform refused this message's content (bad markup, too long)."""
+
+
+class DeliveryUncertain(UpstreamError):
+    """The message may have arrived: the request went out but its answer was lost (a
+    timeout) or unreadable. `accepted` is True when the platform said yes (HTTP 200) and
+    only the rest of its answer was garbled: the message is there, do not send it again."""
+
+    def __init__(self, message: str, *, accepted: bool) -> None:
+        super().__init__(message)
+        self.accepted = accepted

@@ -89,9 +89,13 @@ class Renderer(Protocol):
 
 class Sender(Protocol):
     """Sends one rendered payload. Raises RateLimited, RecipientGone, ChatMoved,
-    MessageRejected or UpstreamError; returns the platform's message id."""
+    MessageRejected, DeliveryUncertain or UpstreamError; returns the platform's message id.
 
-    async def send(self, chat: ChatRef, payload: dict[str, Any]) -> str: ...
+    `plain=True` asks for the payload without markup (after MessageRejected); a sender that
+    cannot make it plain raises MessageRejected without sending."""
+
+    async def send(self, chat: ChatRef, payload: dict[str, Any], *, plain: bool = False) -> str:
+        ...
 
 
 @dataclass(frozen=True)
@@ -215,6 +219,10 @@ class Outbox(Protocol):
         platforms: Sequence[str] | None = None,
     ) -> list[ClaimedMessage]:
         """Lease due rows: per chat only its earliest unsent row; None = every platform."""
+        ...
+    def release_claims(self, now: datetime) -> int:
+        """Make every claimed row due now (a run's start, under the run lock: the claims
+        are a dead predecessor's); returns how many were released."""
         ...
     def mark_sent(self, row_id: int, platform_message_id: str, now: datetime) -> None: ...
     def mark_retry(

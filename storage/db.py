@@ -6,8 +6,10 @@ instead of failing; writes go through `transaction()` so nothing is ever half wr
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
@@ -27,6 +29,8 @@ def open_database(path: str) -> Database:
 
     The connection belongs to the calling thread (sqlite3's check_same_thread).
     """
+    if path != ":memory:":
+        _create_private(path)
     db = Database(path)
     db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     db.execute("PRAGMA foreign_keys = ON")
@@ -39,6 +43,13 @@ def open_database(path: str) -> Database:
         log.info("applying database migrations to %s: %s", path, ", ".join(pending))
         MIGRATIONS.apply(db)
     return db
+
+
+def _create_private(path: str) -> None:
+    """Create the file owner-only (0600) before SQLite does: it holds who subscribed to
+    what, and SQLite gives the -wal and -shm files the main file's permissions."""
+    with contextlib.suppress(FileExistsError):
+        os.close(os.open(path, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600))
 
 
 @contextmanager

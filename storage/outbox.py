@@ -117,6 +117,21 @@ def claim_due(
     ]
 
 
+def release_claims(db: Database, now: datetime) -> int:
+    """Make every claimed row due at `now`; returns how many. For a run's start, while it
+    holds the database's run lock: the claims are then a dead predecessor's, and waiting for
+    their leases to lapse would hold those chats back for a whole lease. The claim's attempt
+    stays counted: the message may have reached the platform before the crash."""
+    cursor = db.execute(
+        "UPDATE outbox SET status = 'retry', next_attempt_at = ?, lease_until = NULL,"
+        " last_error = 'lease released at restart' WHERE status = 'claimed'",
+        [iso(now)],
+    )
+    if cursor.rowcount:
+        log.info("released %d outbox rows claimed before a restart", cursor.rowcount)
+    return max(cursor.rowcount, 0)
+
+
 def mark_sent(db: Database, row_id: int, platform_message_id: str, now: datetime) -> None:
     """Sent, and its papers recorded as delivered to that chat, in one transaction."""
     with transaction(db):

@@ -129,6 +129,9 @@ class SqliteStore:
     ) -> list[ClaimedMessage]:
         return outbox.claim_due(self.db, now, lease_seconds, limit, platforms)
 
+    def release_claims(self, now: datetime) -> int:
+        return outbox.release_claims(self.db, now)
+
     def mark_sent(self, row_id: int, platform_message_id: str, now: datetime) -> None:
         outbox.mark_sent(self.db, row_id, platform_message_id, now)
 

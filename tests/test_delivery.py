@@ -11,8 +11,15 @@ from typing import Any
 
 import pytest
 
-from bot.delivery import Dispatcher, enqueue_digest, plain_variant
-from bot.errors import ChatMoved, MessageRejected, RateLimited, RecipientGone, UpstreamError
+from bot.delivery import Dispatcher, enqueue_digest
+from bot.errors import (
+    ChatMoved,
+    DeliveryUncertain,
+    MessageRejected,
+    RateLimited,
+    RecipientGone,
+    UpstreamError,
+)
 from bot.models import ChatRef, ChatSettings, Subscription, Topic
 from storage.store import SqliteStore
 
@@ -40,7 +47,7 @@ class RealClock:
 
 class ScriptedSender:
     """Records what it sent; `faults[chat_id]` holds, per send, an exception to raise
-    (None: succeed)."""
+    (None: succeed). Like an adapter it knows its payload's plain version ("plain")."""
 
     def __init__(self, delay: float = 0) -> None:
         self.sent: list[tuple[str, dict[str, Any]]] = []
@@ -51,7 +58,11 @@ class ScriptedSender:
         self.max_active_per_chat = 0
         self.max_active = 0
 
-    async def send(self, chat: ChatRef, payload: dict[str, Any]) -> str:
+    async def send(self, chat: ChatRef, payload: dict[str, Any], *, plain: bool = False) -> str:
+        if plain:
+            if "plain" not in payload:
+                raise MessageRejected("no plain-text version")
+            payload = {"text": payload["plain"]}
         self.calls += 1
         self.active[chat.key] = self.active.get(chat.key, 0) + 1
         self.max_active_per_chat = max(self.max_active_per_chat, self.active[chat.key])
@@ -215,15 +226,63 @@ async def test_a_bug_in_a_sender_is_retried_not_fatal(
     assert "bug while sending" in caplog.text
 
 
-async def test_a_hanging_send_times_out_and_is_retried(
+async def test_a_hanging_send_is_cut_off_resent_once_then_given_up(
     store: SqliteStore, clock: Clock
 ) -> None:
+    """A send cut off mid-flight may have reached the platform: one more try, no third."""
     hanging = ScriptedSender(delay=5)
     digest(store, CHAN, "d", 1, clock.now())
     d = Dispatcher(store, {"telegram": hanging}, clock, lease_seconds=0.1, backoff_base=1)
     assert await asyncio.wait_for(d.run_once(), 2) == 1
+    assert hanging.calls == 2
     [row] = store.db.execute("SELECT status, last_error FROM outbox").fetchall()
-    assert row[0] == "retry" and "took longer than" in row[1]
+    assert row[0] == "dead" and "took longer than" in row[1] and "may have arrived" in row[1]
+    clock.advance(3600)
+    await run_all(d)
+    assert hanging.calls == 2
+
+
+async def test_an_accepted_send_with_an_unreadable_answer_is_settled_not_repeated(
+    store: SqliteStore, sender: ScriptedSender, clock: Clock, caplog: pytest.LogCaptureFixture
+) -> None:
+    digest(store, CHAN, "d", 2, clock.now())
+    sender.faults["@chan"] = [DeliveryUncertain("garbled 200", accepted=True)]
+    d = dispatcher(store, sender, clock)
+    await run_all(d)
+    clock.advance(3600)
+    await run_all(d)
+    assert sender.calls == 2 and sender.texts(CHAN) == ["d#1"]  # d#0 arrived, unread
+    assert store.digest_counts(CHAN, "d") == {"sent": 2}
+    assert store.delivered_ids(CHAN, ["d-p0"]) == {"d-p0"}
+    assert (d.sent, d.unconfirmed, d.possibly_duplicated) == (2, 1, 0)
+    assert "counted as sent, not sent again" in caplog.text
+
+
+async def test_a_lost_answer_is_resent_once_and_counted_as_possibly_duplicated(
+    store: SqliteStore, sender: ScriptedSender, clock: Clock, caplog: pytest.LogCaptureFixture
+) -> None:
+    digest(store, CHAN, "d", 2, clock.now())
+    sender.faults["@chan"] = [DeliveryUncertain("read timeout", accepted=False)]
+    d = dispatcher(store, sender, clock)
+    await run_all(d)
+    assert sender.calls == 3 and sender.texts(CHAN) == ["d#0", "d#1"]
+    assert store.digest_counts(CHAN, "d") == {"sent": 2}
+    assert (d.sent, d.possibly_duplicated, d.unconfirmed) == (2, 1, 0)
+    assert "possibly duplicated" in caplog.text
+
+
+async def test_two_lost_answers_give_up_without_a_third_copy(
+    store: SqliteStore, sender: ScriptedSender, clock: Clock, caplog: pytest.LogCaptureFixture
+) -> None:
+    digest(store, CHAN, "d", 1, clock.now())
+    sender.faults["@chan"] = [DeliveryUncertain("read timeout", accepted=False)] * 2
+    d = dispatcher(store, sender, clock)
+    await run_all(d)
+    clock.advance(3600)
+    await run_all(d)
+    assert sender.calls == 2
+    assert store.digest_counts(CHAN, "d") == {"dead": 1}
+    assert "it may have arrived" in caplog.text
 
 
 async def test_a_gone_chat_is_paused_once_and_its_queue_dropped(
@@ -275,20 +334,16 @@ async def test_rejected_markup_falls_back_to_plain_text_once(
         {"text": "<u>worse", "parse_mode": "HTML", "plain": "worse"},
     ], None, clock.now())
     rejected = MessageRejected("can't parse entities")
-    # sends: #0 rich ✗, #0 plain ✓, #1 rich ✗ (no plain), #2 rich ✗, #2 plain ✗
+    # sends: #0 rich ✗, #0 plain ✓, #1 rich ✗ (no plain: the sender refuses unsent),
+    # #2 rich ✗, #2 plain ✗
     sender.faults["@chan"] = [rejected, None, rejected, rejected, rejected]
     await run_all(dispatcher(store, sender, clock))
-    assert sender.sent == [("telegram:@chan", {"text": "bad", "parse_mode": None})]
+    assert sender.sent == [("telegram:@chan", {"text": "bad"})]
     assert sender.calls == 5  # never a loop
     assert store.digest_counts(CHAN, "d") == {"sent": 1, "dead": 2}
     assert "rejected by telegram: can't parse entities" in caplog.text
     assert "as plain text: can't parse entities" in caplog.text
-
-
-def test_plain_variant_shape() -> None:
-    assert plain_variant({"text": "<b>x</b>", "parse_mode": "HTML", "plain": "x", "k": 1}) == {
-        "text": "x", "parse_mode": None, "k": 1}
-    assert plain_variant({"text": "x"}) is None
+    assert "as plain text: no plain-text version" in caplog.text
 
 
 async def test_rows_of_other_platforms_wait_for_their_sender(

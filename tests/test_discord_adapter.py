@@ -266,3 +266,17 @@ async def test_start_fails_clearly_on_a_bad_token(
     with pytest.raises(ConfigError, match="DISCORD_BOT_TOKEN"):
         await adapter.start()
     await adapter.stop()
+
+
+async def test_send_plain_flattens_the_embeds_discord_refused_into_text(
+    fake: FakeDiscord, core_adapter: tuple[Core, DiscordAdapter]
+) -> None:
+    _, adapter = core_adapter
+    [payload] = DiscordRenderer().reply(Reply(cards=(CARD,)))
+    assert payload["embeds"], "the card should render as an embed"
+    await adapter.send(ChatRef("discord", CHANNEL_ID, False), payload, plain=True)
+    [sent] = fake.messages[CHANNEL_ID]
+    assert not sent.get("embeds")
+    embed = payload["embeds"][0]
+    assert embed["title"] in sent["content"] and embed["url"] in sent["content"]
+    assert len(sent["content"]) <= 2000

@@ -215,3 +215,19 @@ def test_concurrent_claimers_in_threads_split_the_work(tmp_path: Path) -> None:
         t.join(60)
     assert errors == []
     assert len(claimed) == 300 and len(set(claimed)) == 300
+
+
+def test_release_claims_makes_a_dead_runs_claims_due_at_once(store: SqliteStore) -> None:
+    """A restart after SIGKILL must not wait out the dead run's leases."""
+    store.enqueue(msgs(A, "d1", 2) + msgs(B, "d1", 1), NOW)
+    claimed = store.claim_due(NOW, 60, 10)
+    assert len(claimed) == 2
+    store.mark_sent(next(c.row_id for c in claimed if c.message.chat == B), "id", NOW)
+    later = NOW + timedelta(seconds=1)
+    assert store.claim_due(later, 60, 10) == []  # the lease still holds
+    assert store.release_claims(later) == 1  # only A's claimed head; B's row was sent
+    [again] = store.claim_due(later, 60, 10)
+    assert again.message.payload["text"] == "d1#0"
+    assert again.attempts == 2  # the lost attempt stays counted: it may have gone out
+    assert store.release_claims(later) == 1 and store.release_claims(later) == 0
+    assert store.pending_count() == 2

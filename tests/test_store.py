@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
+import stat
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
@@ -346,3 +348,18 @@ def test_last_digest_at_is_when_the_chat_was_last_served() -> None:
     assert store.last_digest_at(chat) == later
     assert store.last_digest_date(chat) == date(2026, 11, 21)
     store.close()
+
+
+def test_database_and_its_wal_and_shm_files_are_owner_only(tmp_path: Path) -> None:
+    """They hold who subscribed to what; a permissive umask must not widen them."""
+    path = tmp_path / "private.db"
+    old = os.umask(0o002)
+    try:
+        s = SqliteStore.open(str(path))
+        s.save_settings(ChatSettings(CHAT, "en", "09:00", "UTC"))
+        files = [path, tmp_path / "private.db-wal", tmp_path / "private.db-shm"]
+        modes = {f.name: stat.S_IMODE(os.stat(f).st_mode) for f in files}
+        s.close()
+    finally:
+        os.umask(old)
+    assert modes == {f.name: 0o600 for f in files}

@@ -17,7 +17,14 @@ from telegram.error import InvalidToken
 from adapters.telegram.adapter import TelegramAdapter, file_url_for
 from adapters.telegram.config import TelegramConfig
 from adapters.telegram.incoming import parse_command
-from bot.errors import ChatMoved, MessageRejected, RateLimited, RecipientGone, UpstreamError
+from bot.errors import (
+    ChatMoved,
+    DeliveryUncertain,
+    MessageRejected,
+    RateLimited,
+    RecipientGone,
+    UpstreamError,
+)
 from bot.models import ChatRef, IncomingCommand, Reply
 from tests.fakes.fake_telegram import FakeTelegram, RateLimits
 
@@ -359,3 +366,40 @@ async def test_messages_to_one_user_are_paced_and_other_users_do_not_wait(
         assert first_other < times[1], "another user waited behind this one"
     finally:
         await bot.stop()
+
+
+async def test_send_reports_a_garbled_200_as_accepted_but_unconfirmed(
+    adapter: TelegramAdapter, fake: FakeTelegram
+) -> None:
+    chat = ChatRef("telegram", str(GROUP), is_private=False)
+    fake.fail_next("malformed")
+    with pytest.raises(DeliveryUncertain) as caught:
+        await adapter.send(chat, PAYLOAD)
+    assert caught.value.accepted is True
+    assert [m["text"] for m in fake.sent_messages(GROUP)] == [PAYLOAD["text"]]
+
+
+async def test_send_plain_sends_the_plain_version_or_refuses_without_one(
+    adapter: TelegramAdapter, fake: FakeTelegram
+) -> None:
+    chat = ChatRef("telegram", str(USER))
+    await adapter.send(chat, PAYLOAD, plain=True)
+    [sent] = fake.sent_messages(USER)
+    assert sent["text"] == "hi & bye" and "parse_mode" not in sent
+    no_plain = {k: v for k, v in PAYLOAD.items() if k != "plain"}
+    with pytest.raises(MessageRejected, match="no plain-text version"):
+        await adapter.send(chat, no_plain, plain=True)
+    assert len(fake.calls("sendMessage")) == 1
+
+
+@pytest.mark.parametrize("fault", ["malformed", "late"])
+async def test_a_reply_telegram_received_is_not_followed_by_an_error(
+    adapter: TelegramAdapter, fake: FakeTelegram, fault: str
+) -> None:
+    """A garbled 200 means delivered; a late answer (past PTB's 5 s) is sent once more."""
+    fake.fail_next(fault)
+    fake.user_sends(USER, "/help")
+    copies = 1 if fault == "malformed" else 2
+    await fake.wait_for_messages(USER, copies, within=20)
+    await asyncio.sleep(2.5)  # room for a wrong "Something went wrong" (paced 1/s) to arrive
+    assert [m["text"] for m in fake.sent_messages(USER)] == ["help||&lt;&amp;&gt;"] * copies

@@ -240,3 +240,47 @@ async def test_a_message_refused_twice_is_recorded_as_failed_and_the_rest_go_on(
     logged = [r.getMessage() for r in caplog.records if "giving up on" in r.getMessage()]
     assert len(logged) == 2 and all("rejected by telegram" in m for m in logged)
     assert store.pending_count() == 0
+
+
+async def test_a_message_telegram_took_but_answered_garbled_is_not_sent_again(
+    fake: FakeTelegram, store: SqliteStore, adapter: TelegramAdapter,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Was: a 200 with an unreadable body counted as a failure and was resent with every
+    retry (14 copies in 5 minutes)."""
+    chat = ChatRef("telegram", str(CHANNEL), is_private=False)
+    payloads = TelegramRenderer().digest(_digest(2))
+    _enqueue(store, chat, payloads)
+    fake.fail_next("malformed")
+    dispatcher = _dispatcher(store, adapter)
+
+    with caplog.at_level(logging.WARNING, logger="bot.delivery"):
+        assert await dispatcher.drain(timeout=20) == 3
+
+    assert _texts(fake, CHANNEL) == [p["text"] for p in payloads], "a message was doubled"
+    assert len(fake.calls("sendMessage")) == 3
+    assert [status for status, _ in _row_errors(store, chat)] == ["sent"] * 3
+    assert (dispatcher.unconfirmed, dispatcher.possibly_duplicated) == (1, 0)
+    assert "counted as sent, not sent again" in caplog.text
+
+
+async def test_a_late_answer_is_resent_once_and_counted_as_possibly_duplicated(
+    fake: FakeTelegram, store: SqliteStore, adapter: TelegramAdapter,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """The answer comes after PTB's 5 s read timeout: Telegram has the message, we cannot
+    know it, so it goes once more and the report says so."""
+    chat = ChatRef("telegram", str(CHANNEL), is_private=False)
+    payloads = TelegramRenderer().digest(_digest(1))
+    _enqueue(store, chat, payloads)
+    fake.fail_next("late")
+    dispatcher = _dispatcher(store, adapter)
+
+    with caplog.at_level(logging.WARNING, logger="bot.delivery"):
+        assert await dispatcher.drain(timeout=30) == 2
+
+    texts = [p["text"] for p in payloads]
+    assert _texts(fake, CHANNEL) == [texts[0], *texts], "resent more than once"
+    assert [status for status, _ in _row_errors(store, chat)] == ["sent", "sent"]
+    assert (dispatcher.possibly_duplicated, dispatcher.unconfirmed) == (1, 0)
+    assert "possibly duplicated" in caplog.text

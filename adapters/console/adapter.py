@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import sys
-from typing import TextIO
+from typing import Any, TextIO
 
 from adapters.console.config import ConsoleConfig
 from adapters.console.incoming import parse_line
@@ -59,8 +59,9 @@ class ConsolePlatform:
         with contextlib.suppress(ValueError, BrokenPipeError):
             self._out.flush()
 
-    async def send(self, chat: ChatRef, payload: dict[str, object]) -> str:
-        write_payload(self._out, dict(payload))
+    async def send(self, chat: ChatRef, payload: dict[str, Any], *, plain: bool = False) -> str:
+        """Markdown is already plain enough for a terminal, so `plain` changes nothing."""
+        write_payload(self._out, payload)
         self._sent += 1
         return str(self._sent)
 

@@ -21,7 +21,7 @@ from telegram import (
     Update,
 )
 from telegram.constants import ChatAction
-from telegram.error import BadRequest, TelegramError
+from telegram.error import TelegramError
 from telegram.ext import Application, ContextTypes, MessageHandler, filters
 
 from adapters.telegram.config import TelegramConfig
@@ -31,7 +31,7 @@ from adapters.telegram.render import TelegramRenderer
 from adapters.telegram.sender import mapped_errors, send_payload, telegram_chat_id
 from bot.commands.router import crash_reply
 from bot.commands.specs import BY_NAME, COMMANDS
-from bot.errors import UpstreamError, UserError
+from bot.errors import DeliveryUncertain, MessageRejected, UpstreamError, UserError
 from bot.models import ChatRef, Reply
 from bot.ports import Capabilities, CommandHandler
 
@@ -123,13 +123,14 @@ class TelegramAdapter:
             await self.app.stop()
         await self.app.shutdown()
 
-    async def send(self, chat: ChatRef, payload: dict[str, Any]) -> str:
-        """Send one outbox payload; failures come back as bot.errors (see sender.py)."""
+    async def send(self, chat: ChatRef, payload: dict[str, Any], *, plain: bool = False) -> str:
+        """Send one outbox payload (its plain-text version when `plain`); failures come back
+        as bot.errors (see sender.py)."""
         chat_id = telegram_chat_id(chat.chat_id)
         if not self._started:
             raise UpstreamError(f"Telegram adapter is not running; cannot send to {chat_id}")
         with mapped_errors(chat_id):
-            message = await send_payload(self.app.bot, chat_id, payload)
+            message = await send_payload(self.app.bot, chat_id, payload, plain=plain)
         return str(message.message_id)
 
     async def _register_commands(self) -> None:
@@ -181,21 +182,38 @@ class TelegramAdapter:
             await asyncio.sleep(self._typing_interval)
 
     async def _reply(self, message: Message, reply: Reply) -> None:
-        """Send every payload; one Telegram refuses as markup goes again as plain text."""
+        """Send every payload; one Telegram refuses as markup goes again as plain text.
+
+        A reply whose answer was lost goes once more; one Telegram may have received is
+        never followed by "Something went wrong", which would contradict it."""
         private = message.chat.type == "private"
+        chat_id = message.chat_id
         for i, payload in enumerate(self.renderer.reply(reply)):
             kwargs: dict[str, Any] = {
                 "reply_to": message.message_id if i == 0 and not private else None,
                 "thread_id": _thread(message),
                 "max_retries": REPLY_RETRIES,
             }
-            try:
-                await send_payload(self.app.bot, message.chat_id, payload, **kwargs)
-            except BadRequest as exc:
-                if "parse entities" not in exc.message and "too long" not in exc.message:
-                    raise
-                log.warning("Telegram refused HTML (%s); sending plain text", exc.message)
-                await send_payload(self.app.bot, message.chat_id, payload, plain=True, **kwargs)
+            plain = resent = False
+            while True:  # each pass sends, or flips a flag that cannot flip back: ≤ 4 sends
+                try:
+                    with mapped_errors(chat_id):
+                        await send_payload(self.app.bot, chat_id, payload, plain=plain, **kwargs)
+                except MessageRejected as exc:
+                    if plain:
+                        raise
+                    log.warning("Telegram refused HTML (%s); sending plain text", exc)
+                    plain = True
+                except DeliveryUncertain as exc:
+                    if exc.accepted or resent:
+                        log.warning("reply in chat %s may have arrived (%s); taken as delivered",
+                                    chat_id, exc)
+                        break
+                    log.warning("no answer for a reply in chat %s (%s); sending it once more",
+                                chat_id, exc)
+                    resent = True
+                else:
+                    break
 
     async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Last resort: the user gets a ref, the log gets the traceback under that ref."""

@@ -1,7 +1,9 @@
 """Sending one rendered payload through PTB, with PTB's errors mapped to bot.errors.
 
 The outbox dispatcher decides what a failure means (wait, drop, move, fall back to plain
-text); here we only translate Telegram's answer into the core's vocabulary.
+text, resend once); here we only translate Telegram's answer into the core's vocabulary.
+Two answers leave the message's fate open, and say so (DeliveryUncertain): a timeout after
+the request went out, and a 200 whose body could not be read (Telegram has the message).
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+import httpx
 from telegram import Bot, LinkPreviewOptions, Message
 from telegram.error import (
     BadRequest,
@@ -24,9 +27,18 @@ from telegram.error import (
 )
 from telegram.warnings import PTBDeprecationWarning
 
-from bot.errors import ChatMoved, MessageRejected, RateLimited, RecipientGone, UpstreamError
+from bot.errors import (
+    ChatMoved,
+    DeliveryUncertain,
+    MessageRejected,
+    RateLimited,
+    RecipientGone,
+    UpstreamError,
+)
 
 GONE_MARKERS = ("chat not found", "user is deactivated", "peer_id_invalid")
+# Timeouts before the request left: nothing reached Telegram, so a resend is safe.
+NOT_SENT = (httpx.ConnectTimeout, httpx.PoolTimeout)
 
 
 def telegram_chat_id(chat_id: str) -> int | str:
@@ -58,9 +70,21 @@ def mapped_errors(chat_id: int | str) -> Iterator[None]:
         if any(marker in exc.message.lower() for marker in GONE_MARKERS):
             raise RecipientGone(f"Telegram chat {chat_id}: {exc.message}") from exc
         raise MessageRejected(f"Telegram refused a message to {chat_id}: {exc.message}") from exc
-    except (TimedOut, NetworkError) as exc:
+    except TimedOut as exc:
+        if isinstance(exc.__cause__, NOT_SENT):
+            raise UpstreamError(f"Telegram unreachable for chat {chat_id}: {exc.message}") from exc
+        raise DeliveryUncertain(
+            f"no answer from Telegram sending to {chat_id}: {exc.message}", accepted=False
+        ) from exc
+    except NetworkError as exc:
         raise UpstreamError(f"Telegram unreachable sending to {chat_id}: {exc.message}") from exc
     except TelegramError as exc:
+        # PTB raises a bare TelegramError from the JSON error only for a 2xx answer.
+        if type(exc) is TelegramError and isinstance(exc.__cause__, ValueError):
+            raise DeliveryUncertain(
+                f"Telegram accepted a message to {chat_id} but its answer was unreadable",
+                accepted=True,
+            ) from exc
         raise UpstreamError(f"Telegram error sending to {chat_id}: {exc.message}") from exc
 
 
@@ -75,6 +99,8 @@ async def send_payload(
     max_retries: int | None = None,
 ) -> Message:
     """Send one renderer payload; `plain` sends the fallback text without parse mode."""
+    if plain and not payload.get("plain"):
+        raise MessageRejected("this message has no plain-text version")
     text = payload["plain"] if plain else payload["text"]
     parse_mode = None if plain else payload.get("parse_mode")
     extra: dict[str, Any] = {}

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import logging
 import os
+import sqlite3
 from collections.abc import AsyncIterator, Mapping
-from contextlib import asynccontextmanager
+from contextlib import AbstractContextManager, asynccontextmanager, nullcontext
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -13,7 +14,7 @@ from pathlib import Path
 from bot.arxiv.source import ArxivClient
 from bot.commands.context import Core
 from bot.config import Config
-from bot.errors import ConfigError
+from bot.errors import ConfigError, UserError
 from bot.llm import make_llm
 from bot.ports import LLM, Clock
 from bot.scheduling import OffsetClock, SystemClock
@@ -22,6 +23,7 @@ from bot.services.chat_events import ChatEventHub
 from bot.services.digests import DigestService
 from bot.services.papers import PaperService
 from bot.services.translations import TranslationService
+from storage.lock import DatabaseBusy, DatabaseLock
 from storage.store import SqliteStore
 
 log = logging.getLogger(__name__)
@@ -53,11 +55,50 @@ def clock_from_env(env: Mapping[str, str] = os.environ) -> Clock:
     return OffsetClock(moment)
 
 
+def _database_file(db_path: str) -> Path:
+    """The database's path with its folder made; ConfigError (one line) when it cannot be."""
+    path = Path(db_path).expanduser()
+    if path.is_dir():
+        raise ConfigError(f"[bot] database: {db_path} is a directory; give a file path")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ConfigError(
+            f"[bot] database: cannot create the folder of {db_path}: {exc.strerror or exc}"
+        ) from None
+    return path
+
+
 def open_store(db_path: str) -> SqliteStore:
     """Open (creating its folder if needed) the SQLite store; done once at start."""
     if db_path != ":memory:":
-        Path(db_path).expanduser().parent.mkdir(parents=True, exist_ok=True)
-    return SqliteStore.open(db_path)
+        db_path = str(_database_file(db_path))
+    try:
+        return SqliteStore.open(db_path)
+    except (OSError, sqlite3.Error) as exc:
+        raise ConfigError(f"[bot] database: cannot open {db_path}: {exc}") from None
+
+
+def lock_database(db_path: str) -> AbstractContextManager[object]:
+    """Claim the database for this `paperbot run` now; leaving the context releases it.
+
+    A second run on the same database gets a UserError naming the holder's pid.
+    """
+    if db_path == ":memory:":
+        return nullcontext()
+    path = _database_file(db_path)
+    lock = DatabaseLock(str(path))
+    try:
+        lock.acquire()
+    except DatabaseBusy as exc:
+        raise UserError(
+            f"{exc}.", "Only one `paperbot run` may use a database; stop the other first."
+        ) from None
+    except OSError as exc:
+        raise ConfigError(
+            f"[bot] database: cannot create the lock file {lock.path}: {exc.strerror or exc}"
+        ) from None
+    return lock
 
 
 @asynccontextmanager

@@ -14,6 +14,7 @@ import json
 import logging
 import sys
 from collections.abc import Sequence
+from contextlib import nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -28,8 +29,10 @@ from bot.commands.wiring import make_router
 from bot.config import Config, load_config, masked, resolve_path
 from bot.errors import ConfigError, UpstreamError, UserError
 from bot.languages import normalize_language
-from bot.main.app import Parts, build
+from bot.main.app import Parts, build, lock_database
 from bot.models import IncomingCommand, PaperCard, Reply
+from bot.redaction import SecretRedactor, configured_secrets
+from bot.redaction import install as install_redactor
 
 log = logging.getLogger("paperbot")
 
@@ -76,13 +79,15 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
-    _setup_logging(args.verbose)
+    redactor = _setup_logging(args.verbose)
     try:
         platforms = {n: (e.section, e.check_chat) for n, e in adapters.registered().items()}
         config = load_config(resolve_path(args.config), platforms=platforms)
+        redactor.add_secrets(configured_secrets(config))
         if getattr(args, "lang", None):
             args.lang = normalize_language(args.lang)
-        return asyncio.run(_dispatch(args, config))
+        with lock_database(config.bot.database) if args.command == "run" else nullcontext():
+            return asyncio.run(_dispatch(args, config))
     except ConfigError as exc:
         print(f"paperbot: config error: {exc}", file=sys.stderr)
         return 2
@@ -97,13 +102,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
 
 
-def _setup_logging(verbose: int) -> None:
+def _setup_logging(verbose: int) -> SecretRedactor:
+    """stderr logging with secrets masked; returns the filter so it can learn the config's."""
     level = logging.WARNING if verbose == 0 else logging.INFO if verbose == 1 else logging.DEBUG
     logging.basicConfig(
         level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr
     )
+    redactor = SecretRedactor()
+    install_redactor(redactor)
     for noisy in ("httpx", "httpx2", "apscheduler", "openai", "arxiv", "discord", "telegram"):
         logging.getLogger(noisy).setLevel(max(level, logging.WARNING))
+    return redactor
 
 
 async def _dispatch(args: argparse.Namespace, config: Config) -> int:

@@ -82,6 +82,11 @@ class Service:
             await self.deliver(dest.chat.key)
 
     async def run(self) -> None:
+        # Only this process may hold leases on this database (the run lock), so any lease
+        # still held is a killed predecessor's: take it back now, not when it expires.
+        released = self.parts.store.release_claims(self.parts.core.clock.now())
+        if released:
+            log.warning("resuming %d messages a previous run had claimed", released)
         dispatcher = asyncio.create_task(self.dispatcher.run_forever(self._stop))
         self.schedule_all()
         self.scheduler.add_announcement_fetch(self.cycle.fetch)

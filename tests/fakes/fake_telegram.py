@@ -2,7 +2,9 @@
 
 Speaks `/bot<token>/<method>` with form-encoded (PTB) or JSON bodies, answers
 `{"ok": ...}` envelopes, long-polls getUpdates, validates every HTML message like Telegram,
-and injects faults (429, 403, migration, parse errors, 502) on demand or at random.
+and injects faults (429, 403, migration, parse errors, 502) on demand or at random; and
+two where Telegram keeps the message but the answer fails: a 200 with a garbled body
+("malformed") and an answer that comes after the client gave up ("late").
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ JSON_PARAMS = {"commands", "allowed_updates", "scope", "link_preview_options",
 INT_PARAMS = {"offset", "limit", "timeout", "user_id", "message_thread_id",
               "reply_to_message_id", "message_id"}
 FAULTS = ("429", "403", "migrate", "parse", "502")
+DELIVERED_FAULTS = ("malformed", "late")  # the message is delivered; its answer is not
 
 
 @dataclass
@@ -36,6 +39,7 @@ class Fault:
     method: str = "sendMessage"
     retry_after: int = 1
     migrate_to: int = -1001234567890
+    delay: float = 0.0  # "late": seconds before the answer
 
 
 @dataclass
@@ -67,6 +71,7 @@ class FakeTelegram:
         self._fault_kinds: tuple[str, ...] = FAULTS
         self.flood: FloodGate | None = None
         self._new_update: asyncio.Event | None = None
+        self._closed: asyncio.Event | None = None
         self._closing = False
         app = web.Application()
         app.router.add_route("*", "/bot{token}/{method}", self._dispatch)
@@ -84,6 +89,7 @@ class FakeTelegram:
     def start(self) -> FakeTelegram:
         self.server.start()
         self._new_update = self.server.call(self._make_event())
+        self._closed = self.server.call(self._make_event())
         return self
 
     async def _make_event(self) -> asyncio.Event:
@@ -92,6 +98,8 @@ class FakeTelegram:
     def stop(self) -> None:
         self._closing = True  # pending long polls answer now instead of at their timeout
         self._wake()
+        if self._closed is not None:
+            self.server.call_soon(self._closed.set)
         self.server.stop()
 
     def __enter__(self) -> FakeTelegram:
@@ -158,12 +166,14 @@ class FakeTelegram:
             )
 
     def fail_next(self, kind: str, count: int = 1, *, method: str = "sendMessage",
-                  retry_after: int = 1, migrate_to: int = -1001234567890) -> None:
-        """The next `count` calls of `method` fail with `kind` (one of FAULTS)."""
-        assert kind in FAULTS, kind
+                  retry_after: int = 1, migrate_to: int = -1001234567890,
+                  delay: float = 6.0) -> None:
+        """The next `count` calls of `method` fail with `kind` (FAULTS or DELIVERED_FAULTS;
+        "late" answers after `delay` s, past PTB's 5 s read timeout by default)."""
+        assert kind in FAULTS + DELIVERED_FAULTS, kind
         with self._lock:
             self._state.faults.extend(
-                Fault(kind, method, retry_after, migrate_to) for _ in range(count)
+                Fault(kind, method, retry_after, migrate_to, delay) for _ in range(count)
             )
 
     def fail_randomly(self, probability: float, kinds: tuple[str, ...] = FAULTS,
@@ -224,9 +234,17 @@ class FakeTelegram:
         if handler is None:
             return _error(404, "Not Found: method not found")
         fault = self._take_fault(method)
-        if fault is not None:
+        if fault is not None and fault.kind not in DELIVERED_FAULTS:
             return _fault_response(fault)
-        return await handler(params)
+        response = await handler(params)
+        if fault is not None and fault.kind == "malformed":
+            return web.Response(status=200, text='{"ok": true, "result": {"message_id": ',
+                                content_type="application/json")
+        if fault is not None and fault.kind == "late":
+            assert self._closed is not None
+            with contextlib.suppress(TimeoutError):  # stop() must not wait for it
+                await asyncio.wait_for(self._closed.wait(), fault.delay)
+        return response
 
     def _take_fault(self, method: str) -> Fault | None:
         with self._lock:
