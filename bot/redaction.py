@@ -78,10 +78,10 @@ class SecretRedactor(logging.Filter):
             message = f"{record.msg} {record.args!r}"
         record.msg = self.redact(message)
         record.args = ()
-        if record.exc_info:
-            if not record.exc_text:
-                record.exc_text = self._formatter.formatException(record.exc_info)
-            record.exc_info = None  # no handler may format the raw exception again
+        if record.exc_info and not record.exc_text:
+            # Formatters print exc_text when it is set, so the raw exception is never
+            # formatted again; exc_info stays for handlers that inspect it (tests, Sentry).
+            record.exc_text = self._formatter.formatException(record.exc_info)
         if record.exc_text:
             record.exc_text = self.redact(record.exc_text)
         if record.stack_info:

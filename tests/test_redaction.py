@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.config import Config
+import adapters
+from bot.config import load_config
 from bot.redaction import MASK, SecretRedactor, configured_secrets, install
 from tests.cli_helpers import paperbot
 from tests.conftest import ROOT
@@ -90,10 +91,12 @@ def test_configured_secrets_are_every_env_the_config_names(
     monkeypatch.setenv("OPENAI_API_KEY", "llm-key-value")
     monkeypatch.setenv("TELEGRAM_BOT_TOKEN", "tg-token-value")
     monkeypatch.setenv("DISCORD_BOT_TOKEN", "dc-token-value")
-    assert sorted(configured_secrets(Config())) == [
+    platforms = {n: (e.section, e.check_chat) for n, e in adapters.registered().items()}
+    config = load_config(None, env={}, platforms=platforms)
+    assert sorted(configured_secrets(config)) == [
         "dc-token-value", "llm-key-value", "tg-token-value"]
     monkeypatch.delenv("DISCORD_BOT_TOKEN")
-    assert "dc-token-value" not in configured_secrets(Config())
+    assert "dc-token-value" not in configured_secrets(config)
 
 
 @pytest.mark.e2e

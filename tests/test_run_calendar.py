@@ -72,7 +72,7 @@ def test_quiet_day_notice_for_private_chats_only(
     bot = Process(["run", "--config", str(config)], env)
     try:
         bot.wait_ready()
-        telegram.user_sends(USER, f"/subscribe {SPEC}", user_id=USER)
+        telegram.user_sends(USER, f"/subscribe {SPEC}", user_id=USER, language_code="zh-hans")
         wait_for(lambda: len(_texts(telegram, USER)) >= 2, 40, "the quiet-day notice")
         time.sleep(3)  # the channel's slot is the same second: give it time to (not) post
         notices = [t for t in _texts(telegram, USER) if QUIET in t]
@@ -107,7 +107,7 @@ def test_monday_after_an_outage_has_the_missed_announcement_once(
     first = Process(["run", "--config", str(config)], env)
     try:
         first.wait_ready()
-        telegram.user_sends(USER, f"/subscribe {SPEC}", user_id=USER)
+        telegram.user_sends(USER, f"/subscribe {SPEC}", user_id=USER, language_code="zh-hans")
         wait_for(lambda: len(_ids(telegram, USER)) >= 2, 40, "Thursday's digest")
         assert first.stop(signal.SIGTERM) == 0
     finally:

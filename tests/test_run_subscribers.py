@@ -94,7 +94,8 @@ def act(telegram: FakeTelegram, members: list[Member], per_second: int = 20) -> 
         doing = [m for m in members if len(m.commands()) > n]
         for start in range(0, len(doing), per_second):
             for member in doing[start : start + per_second]:
-                telegram.user_sends(member.chat_id, member.commands()[n], user_id=member.chat_id)
+                telegram.user_sends(member.chat_id, member.commands()[n], user_id=member.chat_id,
+                                    language_code="zh-hans" if member.language == "zh" else "en")
             time.sleep(1)
 
     def answered() -> bool:
