@@ -1,7 +1,7 @@
 """Discord: discord.py on the shared loop, slash commands, embeds.
 
-Files: `adapter` (wiring, lifecycle, sends and error mapping), `slash` (commands → core
-commands), `render` and `embeds` (pure embed payloads).
+Files: `adapter` (wiring and lifecycle), `incoming` (slash commands → core commands),
+`render` and `embeds` (pure embed payloads), `sender` (sends and error mapping), `config`.
 """
 
 from __future__ import annotations

@@ -2,18 +2,16 @@
 
 Slash interactions become IncomingCommands; Replies are rendered by DiscordRenderer.
 Slow commands are deferred at once (Discord drops interactions not acknowledged within
-3 s). `send()` is the outbox's Sender and maps discord.py errors to bot.errors.
+3 s). `send()` is the outbox's Sender; sender.py maps discord.py errors to bot.errors.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import logging
 from typing import Any
 
-import aiohttp
 import discord
 import yarl
 from discord import app_commands
@@ -21,16 +19,13 @@ from discord.gateway import DiscordWebSocket
 from discord.http import Route
 
 from adapters.discord.config import DiscordConfig
-from adapters.discord.render import CONTENT_MAX, DiscordRenderer
-from adapters.discord.slash import build_tree, chat_of, named_options
+from adapters.discord.incoming import build_tree, chat_of, named_options
+from adapters.discord.render import DiscordRenderer
+from adapters.discord.sender import mapped_errors, message_kwargs, plain_payload
 from bot.commands.router import crash_reply
 from bot.commands.specs import CommandSpec
 from bot.errors import (
     ConfigError,
-    DeliveryUncertain,
-    MessageRejected,
-    RateLimited,
-    RecipientGone,
     UpstreamError,
     UserError,
 )
@@ -40,27 +35,6 @@ from bot.ports import Capabilities, CommandHandler, Completer
 log = logging.getLogger(__name__)
 
 MAX_RATELIMIT_WAIT = 30.0  # seconds; discord.py's minimum for max_ratelimit_timeout
-
-
-def message_kwargs(payload: dict[str, Any]) -> dict[str, Any]:
-    """A rendered payload as discord.py send() arguments; mentions are never pinged."""
-    return {
-        "content": payload.get("content") or None,
-        "embeds": [discord.Embed.from_dict(e) for e in payload.get("embeds", [])],
-        "allowed_mentions": discord.AllowedMentions.none(),
-    }
-
-
-def plain_payload(payload: dict[str, Any]) -> dict[str, Any]:
-    """The payload as one text message: embeds flattened to title, link and text."""
-    parts = [payload.get("content") or ""]
-    for embed in payload.get("embeds", []):
-        parts += [embed.get("title", ""), embed.get("url", ""), embed.get("description", "")]
-        parts += [f"{f.get('name', '')}: {f.get('value', '')}" for f in embed.get("fields", [])]
-    text = "\n".join(p for p in parts if p)
-    if len(text) > CONTENT_MAX:
-        text = text[: CONTENT_MAX - 1] + "…"
-    return {"content": text}
 
 
 def apply_endpoints(config: DiscordConfig) -> None:
@@ -195,27 +169,10 @@ class DiscordAdapter:
     async def send(self, chat: ChatRef, payload: dict[str, Any], *, plain: bool = False) -> str:
         """Send one rendered payload to a channel, or to a user's DMs when private;
         `plain` sends it as text alone, without the embeds Discord refused."""
-        kwargs = message_kwargs(plain_payload(payload) if plain else payload)
-        try:
+        with mapped_errors(chat.chat_id):
             channel = await self._destination(chat)
-            message = await channel.send(**kwargs)
-        except (discord.Forbidden, discord.NotFound) as exc:
-            raise RecipientGone(f"discord {chat.chat_id}: {exc.text or exc.status}") from exc
-        except discord.RateLimited as exc:
-            raise RateLimited(f"discord {chat.chat_id}: rate limited", exc.retry_after) from exc
-        except discord.HTTPException as exc:
-            if exc.status == 400:
-                raise MessageRejected(f"discord {chat.chat_id}: {exc.text}") from exc
-            raise UpstreamError(f"discord {chat.chat_id}: HTTP {exc.status} {exc.text}") from exc
-        except (aiohttp.ClientConnectorError, aiohttp.ConnectionTimeoutError) as exc:
-            raise UpstreamError(f"discord {chat.chat_id}: unreachable: {exc!r}") from exc
-        except (TimeoutError, json.JSONDecodeError) as exc:
-            # discord.py parses the body before it looks at the status, so an unreadable
-            # answer may be a 200 or an error: the message may or may not be there.
-            raise DeliveryUncertain(f"discord {chat.chat_id}: no usable answer: {exc!r}",
-                                    accepted=False) from exc
-        except (aiohttp.ClientError, OSError) as exc:
-            raise UpstreamError(f"discord {chat.chat_id}: {exc!r}") from exc
+            sendable = plain_payload(payload) if plain else payload
+            message = await channel.send(**message_kwargs(sendable))
         return str(message.id)
 
     async def _destination(self, chat: ChatRef) -> discord.abc.Messageable:
