@@ -55,6 +55,8 @@ class BotConfig(Section):
     daily_llm_requests_per_user: Annotated[int, Between(0, 100_000)] = 30
     # 0 would re-claim every message while it is being sent; a day is longer than any send.
     delivery_lease_seconds: Annotated[float, Between(1, 86_400)] = 60.0
+    # /translate texts are the users' own words: stored translations expire after this.
+    translation_retention_days: Annotated[int, Between(1, 3_650)] = 30
 
 
 def _is_arxiv_host(url: str) -> bool:

@@ -184,6 +184,9 @@ class IncomingCommand:
     options: tuple[tuple[str, str], ...] | None = None
     # False where the operator runs commands on their own key (a terminal): no daily limit.
     metered: bool = True
+    # The command named this bot (Telegram's `/cmd@paperbot`): in a group, an unknown one is
+    # then surely meant for us; without it, it may be another bot's.
+    addressed: bool = False
 
 
 @dataclass(frozen=True)

@@ -146,6 +146,15 @@ class ClaimedMessage:
     deferrals: int = 0  # retries that did not count as attempts (rate limits, chat moves)
 
 
+@dataclass(frozen=True)
+class ForgottenChat:
+    """What deleting one chat's data removed, for the reply that says so."""
+
+    settings: bool
+    subscriptions: int
+    queued: int  # digest messages not sent yet
+
+
 class PaperStore(Protocol):
     """Papers and the announcements (listings) they came in.
 
@@ -173,7 +182,8 @@ class PaperStore(Protocol):
 
 class CardCache(Protocol):
     """Cards cached forever by (paper, version, language, model, prompt version), and
-    free-text translations by a hash of (text, language, model, prompt version)."""
+    free-text translations by a hash of (text, language, model, prompt version), kept only
+    for the retention period and noted with the users who asked (so /forget finds them)."""
 
     def get_card(
         self, base_id: str, version: int, language: str, model: str, prompt_version: str
@@ -182,7 +192,16 @@ class CardCache(Protocol):
         self, base_id: str, version: int, card: CardText, prompt_version: str
     ) -> None: ...
     def get_translation(self, key: str) -> str | None: ...
-    def put_translation(self, key: str, text: str) -> None: ...
+    def put_translation(self, key: str, text: str, user_key: str | None = None) -> None: ...
+    def add_translation_user(self, key: str, user_key: str) -> None:
+        """Note that this user asked for the stored translation too (a cache hit)."""
+        ...
+    def forget_translations(self, user_key: str) -> int:
+        """Delete every stored translation the user asked for; returns how many."""
+        ...
+    def purge_translations(self, before: datetime) -> int:
+        """Delete translations stored before `before`; returns how many."""
+        ...
 
 
 class ChatStore(Protocol):
@@ -197,6 +216,10 @@ class ChatStore(Protocol):
         """Remove one topic (or all when None); returns how many were removed."""
         ...
     def move_chat(self, old: ChatRef, new: ChatRef) -> None: ...
+    def forget_chat(self, chat: ChatRef) -> ForgottenChat:
+        """Delete all the chat's data, atomically: settings, subscriptions, its outbox rows
+        not being sent right now, and its delivery and digest logs."""
+        ...
     # a destination the platform says is gone (blocked, kicked): paused until it returns
     def mark_chat_gone(self, chat: ChatRef, reason: str, now: datetime) -> bool:
         """True only the first time, so the event is logged once."""
@@ -256,6 +279,9 @@ class UsageStore(Protocol):
 
     def llm_usage(self, user_key: str, day: date) -> int: ...
     def add_llm_usage(self, user_key: str, day: date) -> int: ...
+    def forget_usage(self, user_key: str) -> int:
+        """Delete the user's counters; returns how many days' rows went."""
+        ...
 
 
 class Store(PaperStore, CardCache, ChatStore, Outbox, UsageStore, Protocol):

@@ -1,6 +1,7 @@
 """Cached LLM output: cards per (paper, version, language, model, prompt) and translations.
 
-Cached forever: the key names everything that could change the text. An "unavailable"
+Cards are cached forever: the key names everything that could change the text.
+Translations of users' text expire (storage.privacy purges them). An "unavailable"
 card is a failure placeholder, never cached, so the next request tries the LLM again.
 """
 
@@ -74,7 +75,9 @@ def get_translation(db: Database, key: str) -> str | None:
 
 
 def put_translation(db: Database, key: str, text: str, now: datetime) -> None:
+    # An upsert, not INSERT OR REPLACE: replacing would drop the row's users by cascade.
     db.execute(
-        "INSERT OR REPLACE INTO translations (key, text, created_at) VALUES (?, ?, ?)",
+        "INSERT INTO translations (key, text, created_at) VALUES (?, ?, ?)"
+        " ON CONFLICT (key) DO UPDATE SET text = excluded.text, created_at = excluded.created_at",
         [key, text, iso(now)],
     )

@@ -221,3 +221,23 @@ CREATE TABLE paper_versions (
     PRIMARY KEY (id, version)
 )
 """
+
+
+@MIGRATIONS(name="0006_translation_users")
+def translation_users(db: Database) -> None:
+    """Who asked for each stored /translate text, so /forget can delete a user's; and an
+    index on age for the retention purge. Older rows stay unattributed until they expire."""
+    for statement in _TRANSLATION_USERS.split(";\n"):
+        if statement.strip():
+            db.execute(statement)
+
+
+_TRANSLATION_USERS = """
+CREATE TABLE translation_users (
+    key TEXT NOT NULL REFERENCES translations(key) ON DELETE CASCADE,
+    user_key TEXT NOT NULL,
+    PRIMARY KEY (key, user_key)
+);
+CREATE INDEX translation_users_by_user ON translation_users (user_key);
+CREATE INDEX translations_by_age ON translations (created_at)
+"""

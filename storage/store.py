@@ -12,8 +12,8 @@ from datetime import UTC, date, datetime
 from sqlite_utils import Database
 
 from bot.models import CardText, ChatRef, ChatSettings, OutgoingMessage, Paper, Subscription
-from bot.ports import ClaimedMessage, Listing
-from storage import cards, outbox, papers, subscriptions
+from bot.ports import ClaimedMessage, ForgottenChat, Listing
+from storage import cards, outbox, papers, privacy, subscriptions
 from storage.db import open_database, transaction
 
 
@@ -62,8 +62,20 @@ class SqliteStore:
     def get_translation(self, key: str) -> str | None:
         return cards.get_translation(self.db, key)
 
-    def put_translation(self, key: str, text: str) -> None:
-        cards.put_translation(self.db, key, text, self._now())
+    def put_translation(self, key: str, text: str, user_key: str | None = None) -> None:
+        with transaction(self.db):
+            cards.put_translation(self.db, key, text, self._now())
+            if user_key is not None:
+                privacy.add_translation_user(self.db, key, user_key)
+
+    def add_translation_user(self, key: str, user_key: str) -> None:
+        privacy.add_translation_user(self.db, key, user_key)
+
+    def forget_translations(self, user_key: str) -> int:
+        return privacy.forget_translations(self.db, user_key)
+
+    def purge_translations(self, before: datetime) -> int:
+        return privacy.purge_translations(self.db, before)
 
     # chats, settings and subscriptions
     def get_settings(self, chat: ChatRef) -> ChatSettings | None:
@@ -90,6 +102,9 @@ class SqliteStore:
         with transaction(self.db):
             subscriptions.move_chat(self.db, old, new, now)
             outbox.move_unsent(self.db, old, new, now)
+
+    def forget_chat(self, chat: ChatRef) -> ForgottenChat:
+        return privacy.forget_chat(self.db, chat)
 
     def mark_chat_gone(self, chat: ChatRef, reason: str, now: datetime) -> bool:
         return subscriptions.mark_chat_gone(self.db, chat, reason, now)
@@ -169,3 +184,6 @@ class SqliteStore:
                 [user_key, day.isoformat()],
             )
             return self.llm_usage(user_key, day)
+
+    def forget_usage(self, user_key: str) -> int:
+        return privacy.forget_usage(self.db, user_key)

@@ -113,7 +113,7 @@ async def test_summarize_returns_full_card_and_caches(bot: Harness) -> None:
         ("/summarize 2501.99999", "arXiv has no paper 2501.99999"),
         ("/summarize 2108.04458", "withdrawn"),
         ("/summarise 1706.03762", "Did you mean /summarize?"),
-        ("/translate " + "x" * 5000, "/translate takes up to 4,000"),
+        ("/translate " + "x" * 5000, "text: 5,000 characters is too long; the most is 4,000."),
         ("/translate", "What should I translate?"),
         ("/settings time 25:00", "HH:MM"),
         ("/settings timezone Asia/Shangai", "Asia/Shanghai"),
@@ -389,7 +389,8 @@ def test_a_reply_stands_in_for_the_id_or_the_text() -> None:
         "text": "Hello there", "lang": "ja"
     }
     no_reply = IncomingCommand("translate", "ja", PRIVATE, "7")
-    assert dict(parse_args(BY_NAME["translate"], no_reply, CTX)) == {"text": "ja"}
+    with pytest.raises(UserError, match="What should I translate"):
+        parse_args(BY_NAME["translate"], no_reply, CTX)  # not the word "ja" translated
 
 
 async def test_settings_two_argument_forms(bot: Harness) -> None:
@@ -460,9 +461,7 @@ async def test_translate_limit_is_one_value_with_a_clear_reply(bot: Harness) -> 
         await bot.send("/translate en", replied="z" * 4001),
     ):
         assert too_long.is_error
-        assert too_long.text.startswith(
-            "That text is 4,001 characters; /translate takes up to 4,000."
-        )
+        assert too_long.text.startswith("text: 4,001 characters is too long; the most is 4,000.")
     assert bot.llm.calls == 1
 
 

@@ -205,6 +205,8 @@ def test_errors_are_one_line_naming_file_and_key(raw: dict[str, Any], expected: 
     [
         ("bot", "daily_llm_requests_per_user", -1, "between 0 and 100000, got -1"),
         ("bot", "delivery_lease_seconds", 0, "between 1 and 86400, got 0"),
+        ("bot", "translation_retention_days", 0, "between 1 and 3650, got 0"),
+        ("bot", "translation_retention_days", 3651, "between 1 and 3650, got 3651"),
         ("arxiv", "request_interval_seconds", -5, "between 0 and 600, got -5"),
         ("arxiv", "request_interval_seconds", 1.5, "arXiv allows one request every 3 s, got 1.5"),
         ("arxiv", "timeout_seconds", 0, "between 0.1 and 3600, got 0"),

@@ -26,6 +26,7 @@ SESSION = {
     "pause": "/pause",
     "resume": "/resume",
     "unsubscribe": "/unsubscribe all",
+    "forget": "/forget",
 }
 
 
@@ -61,6 +62,7 @@ def test_chat_answers_every_command(tmp_path: Path, fake_arxiv, fake_llm) -> Non
     assert "Daily digest time set to 08:30" in out
     assert "paused" in out.casefold() and "resumed" in out.casefold()
     assert "Unsubscribed from all 1 topics." in out
+    assert "Deleted this chat's settings, 0 subscriptions" in out
     assert len(answers) >= len(SESSION)
     # The terminal is the operator's own: no daily budget applies, so nothing was refused.
     assert "today's" not in out

@@ -208,6 +208,15 @@ async def test_translate_returns_plain_text(llm: OpenAILLM, fake_llm: FakeLLM) -
     assert "Japanese (ja)" in req.messages[0]["content"]
 
 
+async def test_translate_keeps_reasoning_tags_the_user_wrote(
+    llm: OpenAILLM, fake_llm: FakeLLM
+) -> None:
+    text = "Close it with </think> and then answer."
+    fake_llm.script("think")  # the model reasons first, then translates
+    assert await llm.translate(text, "ja") == f"[ja] {text}"
+    assert await llm.translate(text, "ja") == f"[ja] {text}"  # and without reasoning
+
+
 async def test_translate_refuses_empty_text_and_leaves_length_to_the_service(
     llm: OpenAILLM, fake_llm: FakeLLM
 ) -> None:

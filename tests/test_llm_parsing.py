@@ -190,3 +190,23 @@ def test_key_spellings_and_a_wrapping_object_are_accepted() -> None:
 def test_raw_newlines_inside_strings_and_identifiers_are_kept() -> None:
     answer = '{"summary": "Uses `__init__` hooks.\nSecond line.", "key_takeaways": ["a"]}'
     assert parse_card(answer, "en").summary == "Uses `__init__` hooks.\nSecond line."
+
+
+def test_only_the_models_leading_reasoning_is_stripped_from_a_translation() -> None:
+    user = "Use </think> to end reasoning, and **bold** or ```code``` stays."
+    assert clean_translation(f"[ja] {user}", source=user) == f"[ja] {user}"
+    assert clean_translation(f"<think>plan</think>\n[ja] {user}", source=user) == f"[ja] {user}"
+    opens = "<think>quoted</think> is a tag"
+    assert clean_translation(f"<think>mine</think>{opens}", source=opens) == opens
+    # an orphan closing tag ends the model's reasoning only if the user wrote none
+    assert clean_translation("draft…</think>你好", source="Hello") == "你好"
+    assert clean_translation("a </think> b", source="a </think> b") == "a </think> b"
+    fenced = "```\nprint(1)\n```"
+    assert clean_translation(fenced, source=fenced) == fenced
+
+
+def test_a_card_quoting_a_closing_tag_is_still_found() -> None:
+    card = dict(CARD, abstract_translation="模型用 </think> 结束推理。")
+    card_text = parse_card(json.dumps(card, ensure_ascii=False), "zh")
+    assert card_text.summary.startswith("本文提出了 FastAttn")
+    assert card_text.abstract_translation == "模型用  结束推理。"  # a card never shows tags

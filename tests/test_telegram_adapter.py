@@ -16,7 +16,7 @@ from telegram.error import InvalidToken
 
 from adapters.telegram.adapter import TelegramAdapter, file_url_for
 from adapters.telegram.config import TelegramConfig
-from adapters.telegram.incoming import parse_command
+from adapters.telegram.incoming import ParsedCommand, parse_command
 from bot.errors import (
     ChatMoved,
     DeliveryUncertain,
@@ -72,7 +72,8 @@ async def adapter(fake: FakeTelegram, core: Core) -> AsyncIterator[TelegramAdapt
 
 def test_parse_command_strips_the_bot_name_and_ignores_other_bots() -> None:
     assert parse_command("/help@PaperBot_test_bot  a  b", "paperbot_test_bot") == (
-        parse_command("/help a  b", "x"))
+        ParsedCommand("help", "a  b", addressed=True))
+    assert parse_command("/help a  b", "x") == ParsedCommand("help", "a  b", addressed=False)
     assert parse_command("/Help@paperbot_test_bot", "paperbot_test_bot").name == "help"
     assert parse_command("/help@other_bot", "paperbot_test_bot") is None
     assert parse_command("hello /help", "paperbot_test_bot") is None

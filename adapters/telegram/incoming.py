@@ -9,6 +9,7 @@ from telegram import Bot, Chat, ChatMember, Message
 from telegram.error import TelegramError
 
 from bot.commands.specs import BY_NAME
+from bot.invisible import strip_invisible
 from bot.models import ChatRef, IncomingCommand
 
 log = logging.getLogger(__name__)
@@ -18,8 +19,11 @@ ADMIN_STATUSES = (ChatMember.ADMINISTRATOR, ChatMember.OWNER)
 
 @dataclass(frozen=True)
 class ParsedCommand:
+    """A command for this bot: its name, the argument text, and whether it named the bot."""
+
     name: str
     args: str
+    addressed: bool = False
 
 
 def parse_command(text: str | None, bot_username: str) -> ParsedCommand | None:
@@ -27,12 +31,13 @@ def parse_command(text: str | None, bot_username: str) -> ParsedCommand | None:
     if not text or not text.startswith("/"):
         return None
     head, *rest = text.split(maxsplit=1)
-    name, _, addressee = head[1:].partition("@")
+    name, _, addressee = strip_invisible(head[1:]).partition("@")
     if addressee and addressee.casefold() != bot_username.casefold():
         return None
     if not name:
         return None
-    return ParsedCommand(name.casefold(), rest[0].strip() if rest else "")
+    args = rest[0].strip() if rest else ""
+    return ParsedCommand(name.casefold(), args, addressed=bool(addressee))
 
 
 def chat_ref(chat: Chat) -> ChatRef:
@@ -76,4 +81,5 @@ async def to_command(bot: Bot, message: Message, parsed: ParsedCommand) -> Incom
         user_is_admin=await is_admin(bot, message) if needs_admin else True,
         replied_text=replied_text(message),
         locale=user.language_code if user else None,
+        addressed=parsed.addressed,
     )

@@ -12,6 +12,7 @@ import re
 
 from bot.arxiv.categories import ARCHIVES
 from bot.errors import UserError
+from bot.invisible import strip_invisible
 from bot.models import ArxivId
 
 _NEW = r"(?P<new>(?P<yy>\d{2})(?P<mm>\d{2})\.(?P<num>\d{4,5}))"
@@ -28,6 +29,13 @@ _URL_PREFIX = (
 _FULL = re.compile(
     rf"^\s*(?:arxiv:\s*|{_URL_PREFIX})?{_ID}(?:\.pdf)?/?(?:[?#]\S*)?\s*$", re.IGNORECASE
 )
+# What people mean as an id even when it is not a valid one (`9999.99999`, `hep-th/99`):
+# such a word is answered with what is wrong with it, never treated as text.
+_SHAPED = re.compile(
+    rf"^\s*(?:(?:arxiv:\s*|{_URL_PREFIX})\S+"
+    r"|(?:\d{4}\.\d{4,6}|[a-z]+(?:-[a-z]+)?(?:\.[a-z]{2})?/\d{5,9})(?:v\d+)?(?:\.pdf)?/?)\s*$",
+    re.IGNORECASE,
+)
 _ANYWHERE = re.compile(
     rf"(?<![\w./-])(?:arxiv:\s*|{_URL_PREFIX})?{_ID}(?![\w-]|\.\d)", re.IGNORECASE
 )
@@ -43,8 +51,11 @@ _HINT = "Use an id like 2502.11190 or hep-th/9901001, or an arxiv.org link."
 
 
 def parse_arxiv_id(text: str) -> ArxivId:
-    """The id in `text` (an id, `arXiv:` id or link), or UserError saying what was wrong."""
-    if not text or not text.strip():
+    """The id in `text` (an id, `arXiv:` id or link), or UserError saying what was wrong.
+
+    Invisible and bidi-control characters (pasted along with ids) are ignored."""
+    text = strip_invisible(text or "")
+    if not text.strip():
         raise UserError("No arXiv id given.", _HINT)
     match = _FULL.match(text)
     if match is None:
@@ -54,12 +65,17 @@ def parse_arxiv_id(text: str) -> ArxivId:
 
 def find_arxiv_id(text: str) -> ArxivId | None:
     """The first valid id or arXiv link inside free text, or None when there is none."""
-    for match in _ANYWHERE.finditer(text or ""):
+    for match in _ANYWHERE.finditer(strip_invisible(text or "")):
         try:
             return _from_match(match, match.group(0))
         except UserError:
             continue
     return None
+
+
+def looks_like_arxiv_id(text: str) -> bool:
+    """Whether `text` is meant as one id or arXiv link, valid or not (`9999.99999`)."""
+    return _SHAPED.match(strip_invisible(text or "")) is not None
 
 
 def _from_match(match: re.Match[str], text: str) -> ArxivId:
@@ -102,7 +118,7 @@ def _check_month(month: str, text: str) -> None:
 
 
 def _shorten(text: str, limit: int = 40) -> str:
-    text = " ".join(text.split())
+    text = " ".join(strip_invisible(text).split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 

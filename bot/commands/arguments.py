@@ -7,7 +7,7 @@ from collections.abc import Iterator, Mapping
 from types import MappingProxyType
 from typing import TypeVar, cast
 
-from bot.commands.kinds import PARSERS, ParseContext, Setting, accepts, from_reply
+from bot.commands.kinds import ParseContext, Setting, accepts, clean, from_reply, parse_value
 from bot.commands.parsing import assign_words, usage_error
 from bot.commands.specs import ArgKind, ArgSpec, CommandSpec
 from bot.errors import UserError
@@ -66,7 +66,7 @@ def parse_args(spec: CommandSpec, cmd: IncomingCommand, ctx: ParseContext) -> Ar
         text = raw.get(arg.name)
         if text is None and arg.from_reply and cmd.replied_text:
             text = from_reply(arg.kind, cmd.replied_text)
-        if text is None or not text.strip():
+        if text is None or not clean(arg.kind, text):
             if arg.required or arg.from_reply:
                 raise usage_error(spec, arg.missing or "missing.", arg)
             continue
@@ -84,7 +84,7 @@ def _parse_one(
             raise usage_error(spec, "Name the setting first, e.g. /settings time 08:30.", arg)
         kind, label = setting.value_kind, setting.value
     try:
-        return PARSERS[kind](text, ctx)
+        return parse_value(kind, text, ctx)
     except UserError as exc:
         hint = f"{exc.hint} " if exc.hint else ""
         raise UserError(f"{label}: {exc.message}", f"{hint}Usage: {spec.usage}") from None

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from bot.config import Config
-from bot.models import ChatRef, ChatSettings
+from bot.models import ChatRef, ChatSettings, IncomingCommand
 from bot.ports import ChatEvents, ChatStore, Clock, UsageStore
 from bot.services.cards import CardService
 from bot.services.chat_events import ChatEventHub
@@ -17,7 +17,8 @@ from bot.services.translations import TranslationService
 
 
 class CommandStore(ChatStore, UsageStore, Protocol):
-    """The storage roles handlers use: chats and subscriptions, and the cost guard's usage."""
+    """The storage roles handlers use: chats and subscriptions, and the usage counts (the
+    cost guard's, which /forget deletes). Translations go through the TranslationService."""
 
 
 @dataclass
@@ -36,3 +37,9 @@ class Core:
     def settings(self, chat: ChatRef) -> ChatSettings:
         """Stored settings, or defaults from config (quiet-day notices on in private chats)."""
         return self.store.get_settings(chat) or default_settings(self.config.bot, chat)
+
+
+def user_key(cmd: IncomingCommand) -> str:
+    """Who is asking, across chats: what usage counters and stored translations are kept
+    under (the same key the cost guard counts with)."""
+    return f"{cmd.chat.platform}:{cmd.user_id}"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.commands.arguments import Args
 from bot.commands.chat_settings import settings_for
-from bot.commands.context import Core
+from bot.commands.context import Core, user_key
 from bot.commands.cost_guard import charge_llm_call
 from bot.commands.specs import COMMANDS, CommandSpec
 from bot.errors import UserError
@@ -67,7 +67,7 @@ async def translate(core: Core, cmd: IncomingCommand, args: Args) -> Reply:
                 f"Set {core.config.llm.api_key_env} (see [llm] in the config).",
             )
         charge_llm_call(core, cmd)
-    translated = await core.translations.translate(text, language)
+    translated = await core.translations.translate(text, language, user_key(cmd))
     return Reply(text=f"{target}:\n{translated}")
 
 

@@ -1,5 +1,9 @@
 """One parser per argument kind: the text a person typed (or a platform option) in, a typed
-value out, or a UserError saying what is wrong with it."""
+value out, or a UserError saying what is wrong with it.
+
+Every kind has a length cap, checked before any parsing, and every kind but free text is
+read without invisible and bidi-control characters, so none of them is ever echoed back.
+"""
 
 from __future__ import annotations
 
@@ -7,13 +11,29 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-from bot.arxiv.ids import find_arxiv_id, parse_arxiv_id
+from bot.arxiv.ids import find_arxiv_id, looks_like_arxiv_id, parse_arxiv_id
 from bot.commands.specs import BY_NAME, ArgKind, CommandSpec
 from bot.errors import UserError
+from bot.invisible import strip_invisible
 from bot.languages import normalize_language
 from bot.local_time import parse_time, parse_timezone
 from bot.models import ArxivId, Topic
 from bot.services.subscriptions import parse_topic_spec
+from bot.services.translations import MAX_TRANSLATE_CHARS
+
+MAX_CHARS: Mapping[ArgKind, int] = {
+    ArgKind.ARXIV_ID: 200,  # a link with its query string
+    ArgKind.PAPER_OR_TEXT: MAX_TRANSLATE_CHARS,
+    ArgKind.LANGUAGE: 20,
+    ArgKind.TIME: 16,
+    ArgKind.TIMEZONE: 64,  # the longest IANA name is 32
+    ArgKind.TOPIC_SPEC: 300,  # a few categories and keywords
+    ArgKind.SUBSCRIBED_TOPIC: 300,
+    ArgKind.SETTING: 20,
+    ArgKind.COMMAND: 40,
+}
+"""The longest value each kind takes, in characters; longer is refused before parsing.
+(A SETTING_VALUE is capped by the kind of its setting.)"""
 
 
 @dataclass(frozen=True)
@@ -68,12 +88,16 @@ def parse_command_name(text: str) -> CommandSpec:
 
 
 def parse_paper_or_text(text: str) -> ArxivId | str:
-    """A lone arXiv id or link is a paper; anything else is text to translate as it is."""
+    """A lone arXiv id or link is a paper; anything else is text to translate as it is.
+
+    A lone word meant as an id but not a valid one (`9999.99999`) is an error, not text."""
     stripped = text.strip()
     if len(stripped.split()) == 1:
         found = find_arxiv_id(stripped)
         if found is not None:
             return found
+    if looks_like_arxiv_id(stripped):  # also `arXiv: 2502.11190`, two words
+        return parse_arxiv_id(stripped)
     return stripped
 
 
@@ -107,6 +131,23 @@ def _unquoted(text: str) -> str:
     return stripped
 
 
+def clean(kind: ArgKind, text: str) -> str:
+    """`text` without the invisible characters this kind never holds (free text keeps
+    only the joiners emoji and some scripts need)."""
+    return strip_invisible(text, keep_joiners=kind is ArgKind.PAPER_OR_TEXT).strip()
+
+
+def parse_value(kind: ArgKind, text: str, ctx: ParseContext) -> object:
+    """Check `text` against the kind's length cap, clean it and parse it."""
+    limit = MAX_CHARS[kind]
+    if len(text.strip()) > limit:
+        raise UserError(
+            f"{len(text.strip()):,} characters is too long; the most is {limit:,}.",
+            "Split it into shorter parts." if kind is ArgKind.PAPER_OR_TEXT else None,
+        )
+    return PARSERS[kind](clean(kind, text), ctx)
+
+
 Parser = Callable[[str, ParseContext], object]
 
 PARSERS: Mapping[ArgKind, Parser] = {
@@ -136,7 +177,7 @@ def from_reply(kind: ArgKind, replied: str) -> str | None:
 def accepts(kind: ArgKind, text: str, ctx: ParseContext) -> bool:
     """Whether `text` parses as `kind` (to tell a trailing `[lang]` from free text)."""
     try:
-        PARSERS[kind](text, ctx)
+        parse_value(kind, text, ctx)
     except UserError:
         return False
     return True

@@ -11,8 +11,10 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from bot.arxiv.ids import looks_like_arxiv_id
 from bot.commands.specs import ArgKind, ArgSpec, CommandSpec
 from bot.errors import UserError
+from bot.invisible import strip_invisible
 
 # One character for one, so positions in the normalised text are positions in the original.
 _QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "«": '"', "»": '"', "＂": '"',
@@ -56,8 +58,10 @@ def assign_words(
 
     An argument a replied-to message can stand in for is skipped when the word is not of its
     kind. Optional arguments after a `rest` one (`/translate <text...> [lang]`) are taken from
-    the end only when the last word is of their kind and something is left for the rest,
-    or a replied-to message can stand in for it (`/translate ja` as a reply).
+    the end when the last word is of their kind, even if nothing is left for the rest
+    (`/translate ja` asks for the text unless it replies to a message); and whatever follows
+    a lone paper id is theirs, so `/translate 1706.03762 xx` says xx is no language instead
+    of translating the line as text.
     """
     remaining = split_words(text)
     args = spec.args
@@ -71,13 +75,20 @@ def assign_words(
         raw[arg.name] = remaining.pop(0).value
     if rest_at == len(args):
         if remaining:
-            extra = text[remaining[0].start:].strip()
+            extra = strip_invisible(text[remaining[0].start:]).strip()
             raise usage_error(spec, f"Too many arguments: '{extra[:40]}'.")
         return raw
     rest = args[rest_at]
     for arg in reversed(args[rest_at + 1:]):
-        enough = len(remaining) > 1 or (rest.from_reply and can_reply)
-        if remaining and enough and accepts(arg.kind, remaining[-1].value):
+        if not remaining:
+            break
+        after_paper = (
+            rest.kind is ArgKind.PAPER_OR_TEXT
+            and len(remaining) == 2
+            and (accepts(ArgKind.ARXIV_ID, remaining[0].value)
+                 or looks_like_arxiv_id(remaining[0].value))
+        )
+        if after_paper or accepts(arg.kind, remaining[-1].value):
             raw[arg.name] = remaining.pop().value
     if remaining:
         raw[rest.name] = text[remaining[0].start : remaining[-1].end]

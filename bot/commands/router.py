@@ -17,6 +17,7 @@ from bot.commands.arguments import Args, parse_args
 from bot.commands.kinds import ParseContext
 from bot.commands.specs import BY_NAME, COMMANDS, CommandSpec
 from bot.errors import UpstreamError, UserError
+from bot.invisible import strip_invisible
 from bot.models import ChatRef, IncomingCommand, Reply
 
 log = logging.getLogger(__name__)
@@ -52,7 +53,7 @@ class Router:
         self._context = context or ParseContext()
 
     async def handle(self, cmd: IncomingCommand) -> Reply:
-        name = cmd.name.lower().lstrip("/").split("@", 1)[0]
+        name = strip_invisible(cmd.name).lower().lstrip("/").split("@", 1)[0]
         if self._on_seen is not None:
             try:
                 self._on_seen(cmd.chat)
@@ -60,7 +61,7 @@ class Router:
                 log.exception("could not note activity in %s", cmd.chat.key)
         spec = BY_NAME.get(name)
         if spec is None:
-            return _unknown(name)
+            return _unknown(name, cmd)
         try:
             _check_permission(spec, cmd)
             args = parse_args(spec, cmd, self._context)
@@ -91,9 +92,13 @@ def _check_permission(spec: CommandSpec, cmd: IncomingCommand) -> None:
         )
 
 
-def _unknown(name: str) -> Reply:
+def _unknown(name: str, cmd: IncomingCommand) -> Reply:
+    """"Did you mean" for a near miss. In a group, a command that is not ours and not near
+    one of ours is most likely another bot's: stay silent unless it named us."""
     names = [c.name for c in COMMANDS]
     close = difflib.get_close_matches(name, names, n=1, cutoff=0.6)
+    if not close and not cmd.chat.is_private and not cmd.addressed:
+        return Reply()
     shown = name[:32] or "(empty)"
     hint = f" Did you mean /{close[0]}?" if close else ""
     return Reply(

@@ -136,6 +136,8 @@ COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec("digest", "Your papers from the latest arXiv announcement, now", slow=True),
     CommandSpec("pause", "Pause this chat's daily digest", changes_chat=True),
     CommandSpec("resume", "Resume this chat's daily digest", changes_chat=True),
+    # Not changes_chat: in a group it deletes only the asker's own data, never the group's.
+    CommandSpec("forget", "Delete everything paperbot stores about you"),
 )
 
 BY_NAME: dict[str, CommandSpec] = {c.name: c for c in COMMANDS}

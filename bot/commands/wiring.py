@@ -7,7 +7,7 @@ from collections.abc import Awaitable, Callable
 from functools import partial
 
 from bot.arxiv.categories import CATEGORIES
-from bot.commands import chat_handlers, handlers
+from bot.commands import chat_handlers, forget, handlers
 from bot.commands.arguments import Args
 from bot.commands.context import Core
 from bot.commands.kinds import ParseContext, Setting
@@ -31,6 +31,7 @@ _HANDLERS: dict[str, Callable[[Core, IncomingCommand, Args], Awaitable[Reply]]] 
     "digest": chat_handlers.digest,
     "pause": chat_handlers.pause,
     "resume": chat_handlers.resume,
+    "forget": forget.forget,
 }
 
 

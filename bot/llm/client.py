@@ -98,7 +98,7 @@ class OpenAILLM:
         for _attempt in range(BAD_ANSWER_ATTEMPTS):
             answer = await self._complete(messages, structured=False)
             try:
-                return clean_translation(answer)
+                return clean_translation(answer, source=text)
             except BadAnswer as exc:
                 self.usage.bad_answers += 1
                 last = exc

@@ -27,7 +27,10 @@ class BadAnswer(ValueError):
 
 
 _THINK_TAGS = "think|thinking|reasoning|reflection"
-_THINK_BLOCK = re.compile(rf"<({_THINK_TAGS})>.*?</\1>", re.DOTALL | re.IGNORECASE)
+# Only reasoning that opens the answer is the model's: a tag later on may be the user's own
+# text coming back translated, or an abstract quoted in a card.
+_LEADING_BLOCK = re.compile(rf"\A\s*<({_THINK_TAGS})>.*?</\1>", re.DOTALL | re.IGNORECASE)
+_LEADING_OPEN = re.compile(rf"\A\s*<({_THINK_TAGS})>", re.IGNORECASE)
 _THINK_OPEN = re.compile(rf"<({_THINK_TAGS})>", re.IGNORECASE)
 _THINK_CLOSE = re.compile(rf"</({_THINK_TAGS})>", re.IGNORECASE)
 _FENCE = re.compile(r"```[a-zA-Z0-9_-]*[ \t]*\n?(.*?)(?:```|\Z)", re.DOTALL)
@@ -45,34 +48,46 @@ _LATEX_BACKSLASH = re.compile(
 _LEFTOVER_MARKUP = re.compile(rf"</?({_THINK_TAGS})>|```[a-zA-Z]*|\*\*", re.IGNORECASE)
 
 
-def strip_reasoning(text: str) -> str:
-    """Drop reasoning blocks, including an orphan closing tag (the provider ate the opening
-    one) and an unterminated opening tag (reasoning cut off: nothing after it is answer)."""
-    head, _tail = _split_reasoning(text)
+def strip_reasoning(text: str, source: str = "") -> str:
+    """The answer without the model's leading reasoning block.
+
+    An unterminated leading tag (reasoning cut off) leaves nothing. A closing tag with no
+    opening one ends reasoning whose opening tag the provider ate, but only when `source`
+    (the text the model was given) has no such tag itself: otherwise it is the user's."""
+    head, _tail = _split_reasoning(text, source)
     return head
 
 
-def _split_reasoning(text: str) -> tuple[str, str]:
-    """(answer, text after an unterminated reasoning tag, kept only as a last resort)."""
-    text = _THINK_BLOCK.sub("", text)
-    closes = list(_THINK_CLOSE.finditer(text))
-    if closes:
-        text = text[closes[-1].end():]
-    opened = _THINK_OPEN.search(text)
-    if opened is None:
-        return text.strip(), ""
-    return text[: opened.start()].strip(), text[opened.end():].strip()
+def _split_reasoning(text: str, source: str = "") -> tuple[str, str]:
+    """(answer, text after an unterminated leading tag, kept only as a last resort)."""
+    block = _LEADING_BLOCK.match(text)
+    if block is not None:
+        return text[block.end():].strip(), ""
+    opened = _LEADING_OPEN.match(text)
+    if opened is not None:
+        return "", text[opened.end():].strip()
+    close = _THINK_CLOSE.search(text)
+    if close is not None and _orphan_close(text, close, source):
+        return text[close.end():].strip(), ""
+    return text.strip(), ""
+
+
+def _orphan_close(text: str, close: re.Match[str], source: str) -> bool:
+    first_open = _THINK_OPEN.search(text)
+    opens_before = first_open is not None and first_open.start() < close.start()
+    return not opens_before and _THINK_CLOSE.search(source) is None
 
 
 def extract_json(text: str) -> dict[str, Any]:
     """The card object in `text`: fenced blocks first, then any `{...}` in the prose.
 
     Prefers an object that has a "summary" key; raises BadAnswer when there is none. An
-    answer after an unterminated `<think>` (some templates never close it) is the last resort.
+    answer after an unterminated `<think>` (some templates never close it) is a last resort.
     """
     head, tail = _split_reasoning(text)
     found: list[dict[str, Any]] = []
-    for body in (head, tail):
+    # The whole answer last: a closing tag taken for reasoning's may have been the paper's.
+    for body in dict.fromkeys((head, tail, text)):
         for chunk in [m.group(1) for m in _FENCE.finditer(body)] + [body]:
             found.extend(_objects_in(_LATEX_BACKSLASH.sub(r"\1\\\\", chunk)))
             for obj in found:
@@ -161,13 +176,15 @@ def parse_card(text: str, language: str, model: str = "") -> CardText:
     )
 
 
-def clean_translation(text: str) -> str:
-    """A /translate answer as plain text: reasoning and a wrapping fence removed."""
-    body = strip_reasoning(text)
+def clean_translation(text: str, source: str = "") -> str:
+    """A /translate answer as plain text: the model's leading reasoning removed, and a fence
+    wrapping the whole answer unless `source` (the text translated) was fenced itself.
+    Markup inside is the user's text translated, so it stays."""
+    body = strip_reasoning(text, source)
     fenced = _FENCE.fullmatch(body)
-    if fenced:
+    if fenced and not source.lstrip().startswith("```"):
         body = fenced.group(1)
-    body = _LEFTOVER_MARKUP.sub("", body).strip()
+    body = body.strip()
     if not body:
         raise BadAnswer(f"empty translation: {_preview(text)}")
     return body

@@ -12,6 +12,7 @@ import logging
 import signal
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import replace
+from datetime import timedelta
 
 import adapters
 from adapters import PlatformContext
@@ -26,6 +27,8 @@ from bot.scheduling import Scheduler
 from bot.services.daily import DailyCycle
 
 log = logging.getLogger("paperbot")
+
+_DAY_SECONDS = 86_400.0
 
 
 class Service:
@@ -88,6 +91,7 @@ class Service:
         if released:
             log.warning("resuming %d messages a previous run had claimed", released)
         dispatcher = asyncio.create_task(self.dispatcher.run_forever(self._stop))
+        purging = asyncio.create_task(self._expire_translations_daily())
         self.schedule_all()
         self.scheduler.add_announcement_fetch(self.cycle.fetch)
         self.scheduler.start()
@@ -97,6 +101,22 @@ class Service:
         await self._stop.wait()
         self.scheduler.shutdown()
         await dispatcher
+        await purging
+
+    async def _expire_translations_daily(self) -> None:
+        """Delete stored /translate texts past their retention: at start, then daily."""
+        days = self.parts.config.bot.translation_retention_days
+        while not self._stop.is_set():
+            before = self.parts.core.clock.now() - timedelta(days=days)
+            try:
+                expired = self.parts.core.translations.expire(before)
+            except Exception:  # the purge must never take the bot down; it retries tomorrow
+                log.exception("could not expire old translations")
+            else:
+                if expired:
+                    log.info("deleted %d translations older than %d days", expired, days)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._stop.wait(), timeout=_DAY_SECONDS)
 
     def stop(self) -> None:
         self._stop.set()

@@ -1,8 +1,13 @@
-"""Free-text translation for /translate, cached by (text, language, model, prompt version)."""
+"""Free-text translation for /translate, cached by (text, language, model, prompt version).
+
+The text is the user's, so the cache is not kept forever: rows expire after the configured
+retention (`expire`), and each notes who asked for it so `/forget` can delete theirs.
+"""
 
 from __future__ import annotations
 
 import hashlib
+from datetime import datetime
 
 from bot.errors import UserError
 from bot.llm.prompts import PROMPT_VERSION
@@ -43,12 +48,23 @@ class TranslationService:
             )
         return text
 
-    async def translate(self, text: str, language: str) -> str:
+    async def translate(self, text: str, language: str, user_key: str | None = None) -> str:
+        """The translation, from the cache or the LLM; `user_key` is who asked for it."""
         text = self.check(text)
         key = self._key(text, language)
         cached = self._store.get_translation(key)
         if cached is not None:
+            if user_key is not None:
+                self._store.add_translation_user(key, user_key)
             return cached
         result = await self._llm.translate(text, language)
-        self._store.put_translation(key, result)
+        self._store.put_translation(key, result, user_key)
         return result
+
+    def forget(self, user_key: str) -> int:
+        """Delete every stored translation this user asked for; returns how many."""
+        return self._store.forget_translations(user_key)
+
+    def expire(self, before: datetime) -> int:
+        """Delete translations stored before `before`; returns how many."""
+        return self._store.purge_translations(before)
