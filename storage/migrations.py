@@ -221,3 +221,18 @@ CREATE TABLE paper_versions (
     PRIMARY KEY (id, version)
 )
 """
+
+
+@MIGRATIONS(name="0005_meta")
+def meta(db: Database) -> None:
+    """Named values kept across runs (what each platform last registered, by hash)."""
+    db.execute(_META)
+
+
+_META = """
+CREATE TABLE meta (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+)
+"""
