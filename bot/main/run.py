@@ -106,7 +106,7 @@ async def _start_adapters(config: Config, parts: Parts) -> dict[str, Platform]:
     """Build and start every registered platform whose token is set, all at once: start-up
     takes the slowest handshake, not the sum."""
     router = make_router(parts.core)
-    context = PlatformContext(router.handle, make_completer(parts.core))
+    context = PlatformContext(router.handle, make_completer(parts.core), parts.store)
     started: dict[str, Platform] = {}
     for name, entry in adapters.registered().items():
         if not entry.autostart:
