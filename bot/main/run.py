@@ -9,9 +9,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 import signal
+import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import replace
+from pathlib import Path
 
 import adapters
 from adapters import PlatformContext
@@ -26,6 +29,18 @@ from bot.scheduling import Scheduler
 from bot.services.daily import DailyCycle
 
 log = logging.getLogger("paperbot")
+_IMPORTED = time.monotonic()
+
+
+def seconds_since_start() -> float:
+    """How long ago this process started (Linux: from /proc, to 10 ms), else how long ago
+    this module was imported, which misses only the interpreter's own start."""
+    try:
+        fields = Path("/proc/self/stat").read_text().rsplit(")", 1)[1].split()
+        uptime = float(Path("/proc/uptime").read_text().split()[0])
+        return uptime - int(fields[19]) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return time.monotonic() - _IMPORTED
 
 
 class Service:
@@ -92,6 +107,7 @@ class Service:
         self.scheduler.add_announcement_fetch(self.cycle.fetch)
         self.scheduler.start()
         print("paperbot: ready", flush=True)  # adapters already answer commands
+        log.warning("paperbot: ready in %.1f s", seconds_since_start())
         await self.cycle.fetch()
         await self.catch_up()
         await self._stop.wait()
