@@ -11,7 +11,7 @@ from tests.conftest import ROOT
 
 # Each takes from a tenth of a second to seconds to import; none is needed before the
 # platforms connect, so each loads where it is first used.
-LATE = ("openai", "arxiv", "feedparser", "lxml", "requests", "telegram", "discord")
+LATE = ("openai", "arxiv", "feedparser", "lxml", "requests", "tqdm", "telegram", "discord")
 
 
 def _python(code: str) -> str:

@@ -15,9 +15,10 @@ import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import adapters
-from adapters import PlatformContext
+from adapters import PlatformContext, PlatformEntry
 from bot.commands.wiring import make_completer, make_router
 from bot.config import Config
 from bot.delivery import Dispatcher
@@ -124,6 +125,20 @@ async def _start_adapters(config: Config, parts: Parts) -> dict[str, Platform]:
     router = make_router(parts.core)
     context = PlatformContext(router.handle, make_completer(parts.core), parts.store)
     started: dict[str, Platform] = {}
+
+    async def start(name: str, entry: PlatformEntry, section: Any, token: str | None) -> None:
+        try:
+            # Building imports the platform's SDK, while the platforms built before this
+            # one already wait on their handshakes.
+            platform = entry.create(section, token, context)
+            await platform.start()
+        except Exception as exc:
+            log.error("%s: could not start: %s", name, exc)
+            return
+        started[name] = platform
+        log.warning("%s: started", name)
+
+    starts = []
     for name, entry in adapters.registered().items():
         if not entry.autostart:
             continue
@@ -133,17 +148,8 @@ async def _start_adapters(config: Config, parts: Parts) -> dict[str, Platform]:
         if token_env and not token:
             log.warning("%s: skipped because %s is unset", name, token_env)
             continue
-        started[name] = entry.create(section, token, context)
-
-    async def start(name: str, platform: Platform) -> None:
-        try:
-            await platform.start()
-            log.warning("%s: started", name)
-        except Exception as exc:
-            log.error("%s: could not start: %s", name, exc)
-            del started[name]
-
-    await asyncio.gather(*(start(n, p) for n, p in list(started.items())))
+        starts.append(start(name, entry, section, token))
+    await asyncio.gather(*starts)
     return started
 
 
