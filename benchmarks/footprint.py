@@ -161,9 +161,10 @@ def run_rows(label: str, env: dict[str, str], config: Path, settle: float,
     before = registrations(telegram, discord)
     proc, to_ready, stderr, cpu = start_run(env, config)
     after = registrations(telegram, discord)
+    time.sleep(settle)
+    # read after the pause: stderr is read on its own thread and may trail "ready" on stdout
     started = [f"{ln.split(': started')[0].split()[-1]} at {t:.1f} s"
                for t, ln in stderr if ": started" in ln]
-    time.sleep(settle)
     idle = vm_kb(proc.pid, "VmRSS")
     proc.send_signal(signal.SIGTERM)
     code, peak = reap(proc, 30)
