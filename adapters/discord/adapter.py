@@ -101,8 +101,8 @@ class DiscordAdapter:
         self.client = discord.Client(intents=discord.Intents(guilds=True),
                                      # Channel sends use partial messageables and slash
                                      # commands need no guild cache, so discord.py's 2 s
-                                     # wait for late GUILD_CREATEs only delays start-up:
-                                     # none at all (they fill the cache as they come).
+                                     # wait for late GUILD_CREATEs only delays start-up.
+                                     # We wait none; they fill the cache as they come.
                                      guild_ready_timeout=guild_ready_timeout,
                                      max_ratelimit_timeout=MAX_RATELIMIT_WAIT)
         self.tree = build_tree(self.client, self._on_command, complete)
