@@ -14,15 +14,17 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from bot.ports import CommandHandler, Completer, Platform, Renderer
+from bot.ports import CommandHandler, Completer, MetaStore, Platform, Renderer
 
 
 @dataclass(frozen=True)
 class PlatformContext:
-    """What the core gives a platform when it is built: where commands go."""
+    """What the core gives a platform when it is built: where commands go, and where it
+    may keep small values across runs (None: nothing is kept)."""
 
     handle: CommandHandler
     complete: Completer
+    meta: MetaStore | None = None
 
 
 def _any_chat(chat: str) -> str:

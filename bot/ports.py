@@ -284,7 +284,15 @@ class UsageStore(Protocol):
         ...
 
 
-class Store(PaperStore, CardCache, ChatStore, Outbox, UsageStore, Protocol):
+class MetaStore(Protocol):
+    """Small named values the bot keeps across runs, such as a hash of the commands a
+    platform last registered (an unchanged table is not registered again at each start)."""
+
+    def get_meta(self, key: str) -> str | None: ...
+    def put_meta(self, key: str, value: str) -> None: ...
+
+
+class Store(PaperStore, CardCache, ChatStore, Outbox, UsageStore, MetaStore, Protocol):
     """Every role at once: what the composition root opens and hands out piece by piece."""
 
     def close(self) -> None: ...

@@ -223,6 +223,21 @@ CREATE TABLE paper_versions (
 """
 
 
+@MIGRATIONS(name="0005_meta")
+def meta(db: Database) -> None:
+    """Named values kept across runs (what each platform last registered, by hash)."""
+    db.execute(_META)
+
+
+_META = """
+CREATE TABLE meta (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+)
+"""
+
+
 @MIGRATIONS(name="0006_translation_users")
 def translation_users(db: Database) -> None:
     """Who asked for each stored /translate text, so /forget can delete a user's; and an

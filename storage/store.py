@@ -13,7 +13,7 @@ from sqlite_utils import Database
 
 from bot.models import CardText, ChatRef, ChatSettings, OutgoingMessage, Paper, Subscription
 from bot.ports import ClaimedMessage, ForgottenChat, Listing
-from storage import cards, outbox, papers, privacy, subscriptions
+from storage import cards, meta, outbox, papers, privacy, subscriptions
 from storage.db import open_database, transaction
 
 
@@ -166,6 +166,13 @@ class SqliteStore:
 
     def next_due_at(self, platforms: Sequence[str] | None = None) -> datetime | None:
         return outbox.next_due_at(self.db, platforms)
+
+    # named values kept across runs
+    def get_meta(self, key: str) -> str | None:
+        return meta.get_meta(self.db, key)
+
+    def put_meta(self, key: str, value: str) -> None:
+        meta.put_meta(self.db, key, value, self._now())
 
     # cost guard
     def llm_usage(self, user_key: str, day: date) -> int:

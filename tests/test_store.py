@@ -59,7 +59,7 @@ def test_file_db_uses_wal_foreign_keys_and_migrates_once(tmp_path: Path) -> None
     assert again.db.execute("PRAGMA busy_timeout").fetchone()[0] >= 1000
     applied = [r["name"] for r in again.db["_sqlite_migrations"].rows]
     assert applied == ["0001_initial", "0002_announcements_by_category", "0003_paper_versions",
-                       "0006_translation_users"]
+                       "0005_meta", "0006_translation_users"]
     again.close()
 
 
@@ -129,6 +129,37 @@ def test_papers_stored_before_the_upgrade_are_found_by_version(tmp_path: Path) -
     upgraded = SqliteStore.open(path)
     got = upgraded.get_paper("2502.11190", 4)
     assert got is not None and (got.title, got.authors) == ("T", ("A",))
+    upgraded.close()
+
+
+def test_meta_values_are_set_replaced_and_kept_across_opens(tmp_path: Path) -> None:
+    path = str(tmp_path / "meta.db")
+    store = SqliteStore.open(path, now=lambda: NOW)
+    assert store.get_meta("commands:telegram:1") is None
+    store.put_meta("commands:telegram:1", "aaa")
+    store.put_meta("commands:discord:2", "bbb")
+    store.put_meta("commands:telegram:1", "ccc")
+    store.close()
+    again = SqliteStore.open(path)
+    assert again.get_meta("commands:telegram:1") == "ccc"
+    assert again.get_meta("commands:discord:2") == "bbb"
+    assert again.db.execute("SELECT count(*) FROM meta").fetchone()[0] == 2
+    again.close()
+
+
+def test_a_database_from_before_meta_gains_the_table(tmp_path: Path) -> None:
+    from sqlite_utils import Database
+
+    from storage.migrations import MIGRATIONS
+
+    path = str(tmp_path / "old.db")
+    old = Database(path)
+    MIGRATIONS.apply(old, stop_before="0005_meta")
+    assert "meta" not in old.table_names()
+    old.close()
+    upgraded = SqliteStore.open(path, now=lambda: NOW)
+    upgraded.put_meta("k", "v")
+    assert upgraded.get_meta("k") == "v"
     upgraded.close()
 
 

@@ -22,6 +22,7 @@ from adapters.discord.config import DiscordConfig
 from adapters.discord.incoming import build_tree, chat_of, named_options
 from adapters.discord.render import DiscordRenderer
 from adapters.discord.sender import mapped_errors, message_kwargs, plain_payload
+from adapters.registered_commands import RegisteredCommands
 from bot.commands.router import crash_reply
 from bot.commands.specs import CommandSpec
 from bot.errors import (
@@ -30,7 +31,7 @@ from bot.errors import (
     UserError,
 )
 from bot.models import ChatRef, IncomingCommand, Reply
-from bot.ports import Capabilities, CommandHandler, Completer
+from bot.ports import Capabilities, CommandHandler, Completer, MetaStore
 
 log = logging.getLogger(__name__)
 
@@ -57,8 +58,11 @@ class DiscordAdapter:
 
     def __init__(self, config: DiscordConfig, token: str, handle: CommandHandler,
                  complete: Completer, *, renderer: DiscordRenderer | None = None,
-                 guild_ready_timeout: float = 0.5, ready_timeout: float = 60.0) -> None:
+                 guild_ready_timeout: float = 0.0, ready_timeout: float = 60.0,
+                 meta: MetaStore | None = None) -> None:
+        """`meta` remembers the slash commands last synced (None: sync at every start)."""
         self._config = config
+        self._meta = meta
         self._token = token
         self._handle = handle
         self._renderer = renderer or DiscordRenderer()
@@ -72,6 +76,7 @@ class DiscordAdapter:
                                      # Channel sends use partial messageables and slash
                                      # commands need no guild cache, so discord.py's 2 s
                                      # wait for late GUILD_CREATEs only delays start-up.
+                                     # We wait none; they fill the cache as they come.
                                      guild_ready_timeout=guild_ready_timeout,
                                      max_ratelimit_timeout=MAX_RATELIMIT_WAIT)
         self.tree = build_tree(self.client, self._on_command, complete)
@@ -84,7 +89,15 @@ class DiscordAdapter:
         return self._renderer
 
     async def _setup_hook(self) -> None:
+        """Sync the slash commands, unless this application last synced the same ones."""
+        table = [command.to_dict(self.tree) for command in self.tree.get_commands()]
+        registered = RegisteredCommands(self._meta, self.name,
+                                        f"{self.client.application_id}@{Route.BASE}", table)
+        if registered.unchanged:
+            log.info("slash commands unchanged since last synced; not synced again")
+            return
         synced = await self.tree.sync()
+        registered.remember()
         log.info("synced %d slash commands", len(synced))
 
     async def start(self) -> None:

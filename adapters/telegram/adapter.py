@@ -14,6 +14,7 @@ from typing import Any
 
 from telegram import (
     BotCommand,
+    BotCommandScope,
     BotCommandScopeAllGroupChats,
     BotCommandScopeAllPrivateChats,
     BotCommandScopeDefault,
@@ -24,6 +25,7 @@ from telegram.constants import ChatAction
 from telegram.error import TelegramError
 from telegram.ext import Application, ContextTypes, MessageHandler, filters
 
+from adapters.registered_commands import RegisteredCommands
 from adapters.telegram.config import TelegramConfig
 from adapters.telegram.incoming import parse_command, to_command
 from adapters.telegram.pacing import MessagePacer
@@ -33,7 +35,7 @@ from bot.commands.router import crash_reply
 from bot.commands.specs import BY_NAME, COMMANDS
 from bot.errors import DeliveryUncertain, MessageRejected, UpstreamError, UserError
 from bot.models import ChatRef, Reply
-from bot.ports import Capabilities, CommandHandler
+from bot.ports import Capabilities, CommandHandler, MetaStore
 
 log = logging.getLogger(__name__)
 
@@ -71,10 +73,14 @@ class TelegramAdapter:
         group_period: float = 60.0,
         private_rate: float = 1,
         private_period: float = 1.0,
+        meta: MetaStore | None = None,
     ) -> None:
         """Rates default to Telegram's flood limits (30/s overall, 20/min per group or
-        channel, 1/s per user); tests pass shorter periods to run them on a scaled clock."""
+        channel, 1/s per user); tests pass shorter periods to run them on a scaled clock.
+        `meta` remembers the command menu last registered (None: register at every start)."""
         self._handle = handle
+        self._meta = meta
+        self._base_url = config.base_url
         self._poll_timeout = poll_timeout
         self._typing_interval = typing_interval
         self.renderer = TelegramRenderer()
@@ -134,15 +140,31 @@ class TelegramAdapter:
         return str(message.message_id)
 
     async def _register_commands(self) -> None:
-        """One command table feeds Telegram's menu; a failure here must not stop the bot."""
+        """One command table feeds Telegram's menu; a failure here must not stop the bot.
+
+        The menu is sent only when it differs from what this bot last registered: a
+        restart with the same table makes no setMyCommands call."""
         menu = [BotCommand(c.name, c.summary[:256]) for c in COMMANDS if not c.hidden]
         scopes = (BotCommandScopeDefault(), BotCommandScopeAllPrivateChats(),
                   BotCommandScopeAllGroupChats())
-        for scope in scopes:
-            try:
-                await self.app.bot.set_my_commands(menu, scope=scope)
-            except TelegramError:
-                log.warning("setMyCommands failed for scope %s", scope.type, exc_info=True)
+        table = {"menu": [[c.command, c.description] for c in menu],
+                 "scopes": [s.type for s in scopes]}
+        registered = RegisteredCommands(self._meta, self.name,
+                                        f"{self.app.bot.id}@{self._base_url}", table)
+        if registered.unchanged:
+            log.info("Telegram commands unchanged since last registered; not sent again")
+            return
+        done = await asyncio.gather(*(self._set_commands(menu, scope) for scope in scopes))
+        if all(done):
+            registered.remember()
+
+    async def _set_commands(self, menu: list[BotCommand], scope: BotCommandScope) -> bool:
+        try:
+            await self.app.bot.set_my_commands(menu, scope=scope)
+        except TelegramError:
+            log.warning("setMyCommands failed for scope %s", scope.type, exc_info=True)
+            return False
+        return True
 
     async def _on_message(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         message = update.effective_message

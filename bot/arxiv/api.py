@@ -18,12 +18,12 @@ import arxiv
 import requests
 from requests.adapters import HTTPAdapter
 
+from bot.arxiv import USER_AGENT
 from bot.arxiv.feeds import api_envelope, papers_from_results
 from bot.arxiv.pacing import ArxivRejected, RequestPacer, TransientArxivError
 from bot.models import Paper
 
 log = logging.getLogger(__name__)
-USER_AGENT = "paperbot/0.1 (arXiv digest bot)"
 
 
 class _CheckedAdapter(HTTPAdapter):

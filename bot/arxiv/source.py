@@ -15,19 +15,22 @@ from collections.abc import Awaitable, Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import httpx
 from tenacity import AsyncRetrying, RetryCallState, retry_if_exception_type, stop_after_attempt
 
-from bot.arxiv.api import USER_AGENT, ArxivApi
+from bot.arxiv import USER_AGENT
 from bot.arxiv.categories import ARCHIVES, CATEGORIES
-from bot.arxiv.feeds import ListingFeed, parse_listing
 from bot.arxiv.pacing import ArxivRejected, RequestPacer, RequestRecord, TransientArxivError
 from bot.config import ArxivConfig
 from bot.errors import UpstreamError, UserError
 from bot.models import ArxivId, Paper
 from bot.ports import Listing
+
+if TYPE_CHECKING:
+    from bot.arxiv.api import ArxivApi
+    from bot.arxiv.feeds import ListingFeed
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -53,9 +56,7 @@ class ArxivClient:
     def __init__(self, config: ArxivConfig) -> None:
         self._config = config
         self.pacer = RequestPacer(config.request_interval_seconds)
-        self._api = ArxivApi(
-            config.api_url, self.pacer, config.timeout_seconds, config.batch_size
-        )
+        self._api_client: ArxivApi | None = None
         # The arxiv package is not thread-safe: every API call runs on this one thread.
         self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="arxiv-api")
         self._http = httpx.AsyncClient(
@@ -114,7 +115,7 @@ class ArxivClient:
             try:
                 page = await self._retrying(
                     f"query from {offset}",
-                    functools.partial(self._in_worker, self._api.page, query, offset),
+                    functools.partial(self._in_worker, self._page, query, offset),
                 )
             except ArxivRejected as exc:
                 raise UpstreamError(f"arXiv rejected the query {query}: {exc}") from exc
@@ -125,9 +126,24 @@ class ArxivClient:
             if len(page) < self._api.page_size:
                 return list(found.values())
 
+    @property
+    def _api(self) -> ArxivApi:
+        """Made at the first API request, on the worker thread: the `arxiv` package and
+        feedparser take a while to import, which `paperbot run` would otherwise spend
+        before it is ready."""
+        if self._api_client is None:
+            from bot.arxiv.api import ArxivApi
+
+            self._api_client = ArxivApi(
+                self._config.api_url, self.pacer, self._config.timeout_seconds,
+                self._config.batch_size,
+            )
+        return self._api_client
+
     async def aclose(self) -> None:
         await self._http.aclose()
-        self._api.close()
+        if self._api_client is not None:
+            self._api_client.close()
         self._worker.shutdown(wait=False)
 
     async def __aenter__(self) -> ArxivClient:
@@ -142,7 +158,7 @@ class ArxivClient:
             try:
                 return await self._retrying(
                     f"metadata for {len(ids)} ids",
-                    functools.partial(self._in_worker, self._api.by_ids, list(ids)),
+                    functools.partial(self._in_worker, self._by_ids, list(ids)),
                 )
             except ArxivRejected as exc:
                 bad = set(_BAD_ID.findall(str(exc))) & set(ids)
@@ -151,6 +167,12 @@ class ArxivClient:
                     return []
                 ids = [i for i in ids if i not in bad]
         return []
+
+    def _page(self, query: str, offset: int) -> list[Paper]:
+        return self._api.page(query, offset)
+
+    def _by_ids(self, ids: list[str]) -> list[Paper]:
+        return self._api.by_ids(ids)
 
     async def _in_worker(self, fn: Callable[..., T], *args: Any) -> T:
         return await asyncio.get_running_loop().run_in_executor(self._worker, fn, *args)
@@ -171,7 +193,7 @@ class ArxivClient:
                 f"HTTP {response.status_code}", float(after) if after.isdigit() else None
             )
         # feedparser needs seconds for a 2,000-item listing: keep it off the event loop.
-        feed = await asyncio.to_thread(parse_listing, response.content)
+        feed = await asyncio.to_thread(_parse_listing, response.content)
         if feed.malformed and response.status_code == 200:
             raise TransientArxivError(feed.error or "malformed listing")
         if response.status_code != 200 and (feed.malformed or not feed.error):
@@ -203,6 +225,12 @@ class ArxivClient:
             tries = "1 try" if attempts == 1 else f"{attempts} tries"
             raise UpstreamError(f"arXiv {what} failed after {tries}: {exc}") from exc
         raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _parse_listing(content: bytes) -> ListingFeed:
+    from bot.arxiv.feeds import parse_listing  # imports feedparser and lxml, off the loop
+
+    return parse_listing(content)
 
 
 def _merge(item: Paper, meta: Paper | None) -> Paper:

@@ -12,15 +12,16 @@ import asyncio
 import json
 import logging
 from dataclasses import dataclass
-from typing import Any
-
-import openai
+from typing import TYPE_CHECKING, Any
 
 from bot.config import LLMConfig
 from bot.errors import ConfigError, RateLimited, UpstreamError, UserError
 from bot.llm import prompts
 from bot.llm.parsing import BadAnswer, clean_translation, parse_card
 from bot.models import CardText, Paper
+
+if TYPE_CHECKING:
+    import openai
 
 log = logging.getLogger(__name__)
 
@@ -53,12 +54,8 @@ class OpenAILLM:
             )
         self._config = config
         self._json_mode: str = config.json_mode
-        self._client = openai.AsyncOpenAI(
-            base_url=config.base_url,
-            api_key=api_key.strip(),
-            timeout=config.timeout_seconds,
-            max_retries=config.max_retries,
-        )
+        self._api_key = api_key.strip()
+        self._sdk: openai.AsyncOpenAI | None = None
         self._semaphore = asyncio.Semaphore(config.max_concurrency)
         self.usage = TokenUsage()
 
@@ -105,10 +102,28 @@ class OpenAILLM:
                 log.warning("bad translation answer: %s", exc)
         raise UpstreamError(f"{self.model} gave no usable translation: {last}")
 
+    @property
+    def _client(self) -> openai.AsyncOpenAI:
+        """The SDK client, made at the first request: importing `openai` takes seconds
+        on small machines, which `paperbot run` would otherwise spend before it is ready."""
+        if self._sdk is None:
+            import openai
+
+            self._sdk = openai.AsyncOpenAI(
+                base_url=self._config.base_url,
+                api_key=self._api_key,
+                timeout=self._config.timeout_seconds,
+                max_retries=self._config.max_retries,
+            )
+        return self._sdk
+
     async def aclose(self) -> None:
-        await self._client.close()
+        if self._sdk is not None:
+            await self._sdk.close()
 
     async def _complete(self, messages: list[prompts.Message], structured: bool) -> str:
+        import openai
+
         async with self._semaphore:
             while True:
                 try:
@@ -126,6 +141,8 @@ class OpenAILLM:
         fmt = prompts.response_format(self._json_mode) if structured else None
         if fmt is not None:
             kwargs["response_format"] = fmt
+        import openai
+
         try:
             response = await self._client.chat.completions.create(
                 model=self.model,

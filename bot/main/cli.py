@@ -18,8 +18,6 @@ from contextlib import nullcontext
 from pathlib import Path
 from typing import Any
 
-from tqdm import tqdm
-
 import adapters
 from adapters.console.adapter import ConsolePlatform
 from adapters.console.config import ConsoleConfig
@@ -159,6 +157,8 @@ async def _digest(args: argparse.Namespace, config: Config, core: Any) -> int:
     language = args.lang or config.bot.language
     listing = await core.digests.fetch_listing(topics)
     total = core.digests.planned(topics, listing)
+    from tqdm import tqdm  # only `paperbot digest` shows progress: `run` need not load it
+
     with tqdm(
         total=total, desc="cards", unit="paper", file=sys.stderr, leave=False, disable=total == 0
     ) as bar:

@@ -9,13 +9,17 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 import signal
+import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import replace
 from datetime import timedelta
+from pathlib import Path
+from typing import Any
 
 import adapters
-from adapters import PlatformContext
+from adapters import PlatformContext, PlatformEntry
 from bot.commands.wiring import make_completer, make_router
 from bot.config import Config
 from bot.delivery import Dispatcher
@@ -27,6 +31,18 @@ from bot.scheduling import Scheduler
 from bot.services.daily import DailyCycle
 
 log = logging.getLogger("paperbot")
+_IMPORTED = time.monotonic()
+
+
+def seconds_since_start() -> float:
+    """How long ago this process started (Linux: from /proc, to 10 ms), else how long ago
+    this module was imported, which misses only the interpreter's own start."""
+    try:
+        fields = Path("/proc/self/stat").read_text().rsplit(")", 1)[1].split()
+        uptime = float(Path("/proc/uptime").read_text().split()[0])
+        return uptime - int(fields[19]) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return time.monotonic() - _IMPORTED
 
 _DAY_SECONDS = 86_400.0
 
@@ -96,6 +112,7 @@ class Service:
         self.scheduler.add_announcement_fetch(self.cycle.fetch)
         self.scheduler.start()
         print("paperbot: ready", flush=True)  # adapters already answer commands
+        log.warning("paperbot: ready in %.1f s", seconds_since_start())
         await self.cycle.fetch()
         await self.catch_up()
         await self._stop.wait()
@@ -126,8 +143,22 @@ async def _start_adapters(config: Config, parts: Parts) -> dict[str, Platform]:
     """Build and start every registered platform whose token is set, all at once: start-up
     takes the slowest handshake, not the sum."""
     router = make_router(parts.core)
-    context = PlatformContext(router.handle, make_completer(parts.core))
+    context = PlatformContext(router.handle, make_completer(parts.core), parts.store)
     started: dict[str, Platform] = {}
+
+    async def start(name: str, entry: PlatformEntry, section: Any, token: str | None) -> None:
+        try:
+            # Building imports the platform's SDK, while the platforms built before this
+            # one already wait on their handshakes.
+            platform = entry.create(section, token, context)
+            await platform.start()
+        except Exception as exc:
+            log.error("%s: could not start: %s", name, exc)
+            return
+        started[name] = platform
+        log.warning("%s: started", name)
+
+    starts = []
     for name, entry in adapters.registered().items():
         if not entry.autostart:
             continue
@@ -137,17 +168,8 @@ async def _start_adapters(config: Config, parts: Parts) -> dict[str, Platform]:
         if token_env and not token:
             log.warning("%s: skipped because %s is unset", name, token_env)
             continue
-        started[name] = entry.create(section, token, context)
-
-    async def start(name: str, platform: Platform) -> None:
-        try:
-            await platform.start()
-            log.warning("%s: started", name)
-        except Exception as exc:
-            log.error("%s: could not start: %s", name, exc)
-            del started[name]
-
-    await asyncio.gather(*(start(n, p) for n, p in list(started.items())))
+        starts.append(start(name, entry, section, token))
+    await asyncio.gather(*starts)
     return started
 
 
