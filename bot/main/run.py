@@ -10,15 +10,15 @@ import asyncio
 import contextlib
 import logging
 import signal
-from collections.abc import Awaitable, Callable, Mapping, Sequence
-from dataclasses import replace
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 
 import adapters
 from adapters import PlatformContext
 from bot.commands.wiring import make_completer, make_router
 from bot.config import Config
 from bot.delivery import Dispatcher
-from bot.errors import UserError
+from bot.errors import ConfigError, PaperbotError, UpstreamError, UserError
 from bot.main.app import Parts, build
 from bot.models import ChatRef
 from bot.ports import Platform, Renderer, Sender
@@ -102,12 +102,41 @@ class Service:
         self._stop.set()
 
 
-async def _start_adapters(config: Config, parts: Parts) -> dict[str, Platform]:
+@dataclass
+class Platforms:
+    """The platforms `paperbot run` started, and why the others with a token did not."""
+
+    started: dict[str, Platform] = field(default_factory=dict)
+    failed: dict[str, Exception] = field(default_factory=dict)
+
+    def failure(self, names: Iterable[str] | None = None) -> PaperbotError:
+        """One line naming each failed platform: a rejected token is a config problem
+        (exit 2), anything else upstream (exit 1)."""
+        chosen = [n for n in (names if names is not None else self.failed) if n in self.failed]
+        text = "; ".join(f"{n}: could not start: {self.failed[n]}" for n in chosen)
+        if any(isinstance(self.failed[n], ConfigError) for n in chosen):
+            return ConfigError(text)
+        return UpstreamError(text)
+
+    def log_failures(self) -> None:
+        running = ", ".join(self.started) or "nothing"
+        for name, exc in self.failed.items():
+            log.error("%s: could not start: %s; running on %s only", name, exc, running)
+
+    async def stop(self) -> None:
+        for platform in self.started.values():
+            with contextlib.suppress(Exception):
+                await platform.stop()
+
+
+async def _start_adapters(config: Config, parts: Parts) -> Platforms:
     """Build and start every registered platform whose token is set, all at once: start-up
-    takes the slowest handshake, not the sum."""
+    takes the slowest handshake, not the sum. Failures are returned, not logged, so the
+    caller says it once."""
     router = make_router(parts.core)
     context = PlatformContext(router.handle, make_completer(parts.core))
-    started: dict[str, Platform] = {}
+    platforms = Platforms()
+    created: dict[str, Platform] = {}
     for name, entry in adapters.registered().items():
         if not entry.autostart:
             continue
@@ -117,24 +146,28 @@ async def _start_adapters(config: Config, parts: Parts) -> dict[str, Platform]:
         if token_env and not token:
             log.warning("%s: skipped because %s is unset", name, token_env)
             continue
-        started[name] = entry.create(section, token, context)
+        created[name] = entry.create(section, token, context)
 
     async def start(name: str, platform: Platform) -> None:
         try:
             await platform.start()
-            log.warning("%s: started", name)
         except Exception as exc:
-            log.error("%s: could not start: %s", name, exc)
-            del started[name]
+            log.debug("%s: start failed", name, exc_info=True)  # -vv: the SDK's own error
+            platforms.failed[name] = exc
+        else:
+            log.warning("%s: started", name)
+            platforms.started[name] = platform
 
-    await asyncio.gather(*(start(n, p) for n, p in list(started.items())))
-    return started
+    await asyncio.gather(*(start(n, p) for n, p in created.items()))
+    return platforms
 
 
 async def run(config: Config) -> int:
     async with build(config) as parts:
         platforms = await _start_adapters(config, parts)
-        if not platforms:
+        if not platforms.started:
+            if platforms.failed:
+                raise platforms.failure()
             wanted = [
                 env
                 for name, entry in adapters.registered().items()
@@ -144,16 +177,15 @@ async def run(config: Config) -> int:
                 "No platform could start, so there is nothing to run.",
                 f"Set {' and/or '.join(wanted)}.",
             )
-        service = Service(parts, platforms)
+        platforms.log_failures()
+        service = Service(parts, platforms.started)
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(sig, service.stop)
         try:
             await service.run()
         finally:
-            for platform in platforms.values():
-                with contextlib.suppress(Exception):
-                    await platform.stop()
+            await platforms.stop()
             log.warning(
                 "paperbot: stopped; %d messages wait in the outbox", parts.store.pending_count()
             )
@@ -163,13 +195,24 @@ async def run(config: Config) -> int:
 async def post_digests(
     config: Config, topic_names: Sequence[str] | None, chats: Sequence[str] | None
 ) -> int:
-    """Deliver the current digest to configured channels now, through the same outbox."""
+    """Deliver the current digest to configured channels now, through the same outbox.
+
+    A channel whose platform failed to start (a rejected token) makes the exit non-zero;
+    with none of the channels' platforms running, nothing is planned."""
     channels = [c for c in config.channels if not chats or c.chat in chats]
     if not channels:
         raise UserError("No [[channels]] to post to.", "Add one to the config, or check --channel.")
     async with build(config) as parts:
         platforms = await _start_adapters(config, parts)
-        service = Service(parts, platforms)
+        posting = {c.platform for c in channels}
+        failed = sorted(posting & set(platforms.failed))
+        if not posting & set(platforms.started):
+            await platforms.stop()
+            if failed:
+                raise platforms.failure(failed)
+            envs = sorted({getattr(config.platform(p), "token_env", p) for p in posting})
+            raise UserError("No platform of these channels is running.", f"Set {', '.join(envs)}.")
+        service = Service(parts, platforms.started)
         wanted = {f"{c.platform}:{c.chat}" for c in channels}
         dests = [d for d in service.cycle.destinations() if d.chat.key in wanted]
         if topic_names:
@@ -179,15 +222,19 @@ async def post_digests(
                 for d in dests
             ]
         missing = wanted - {d.chat.key for d in dests}
-        for key in sorted(missing):
+        for key in sorted(k for k in missing if k.split(":", 1)[0] not in platforms.failed):
             log.warning("%s: platform not started, nothing posted there", key)
-        added = await service.cycle.post(dests)
-        sent = await service.dispatcher.drain(timeout=600)
-        for platform in platforms.values():
-            with contextlib.suppress(Exception):
-                await platform.stop()
+        try:
+            added = await service.cycle.post(dests)
+            sent = await service.dispatcher.drain(timeout=600)
+        finally:
+            await platforms.stop()
         pending = parts.store.pending_count()
         print(
             f"paperbot: {added} messages planned, {sent} sent, {pending} still queued", flush=True
         )
+        if failed:
+            error = platforms.failure(failed)
+            log.error("%s", error)
+            return 2 if isinstance(error, ConfigError) else 1
         return 0 if pending == 0 else 1
