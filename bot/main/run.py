@@ -77,9 +77,10 @@ class Service:
 
     async def catch_up(self) -> None:
         """Deliver now to destinations whose daily slot passed while paperbot was down."""
-        for dest in self.cycle.missed_slots():
-            log.info("catching up the missed digest of %s", dest.chat.key)
-            await self.deliver(dest.chat.key)
+        with self.cycle.one_run():
+            for dest in self.cycle.missed_slots():
+                log.info("catching up the missed digest of %s", dest.chat.key)
+                await self.deliver(dest.chat.key)
 
     async def run(self) -> None:
         # Only this process may hold leases on this database (the run lock), so any lease
