@@ -11,7 +11,7 @@ import contextlib
 import logging
 import signal
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 
 import adapters
 from adapters import PlatformContext
@@ -103,12 +103,13 @@ class Service:
         self._stop.set()
 
 
-@dataclass
-class Platforms:
-    """The platforms `paperbot run` started, and why the others with a token did not."""
+class Platforms(dict[str, Platform]):
+    """The platforms that started, by name; `failed` says why the others with a token did
+    not."""
 
-    started: dict[str, Platform] = field(default_factory=dict)
-    failed: dict[str, Exception] = field(default_factory=dict)
+    def __init__(self) -> None:
+        super().__init__()
+        self.failed: dict[str, Exception] = {}
 
     def failure(self, names: Iterable[str] | None = None) -> PaperbotError:
         """One line naming each failed platform: a rejected token is a config problem
@@ -120,12 +121,12 @@ class Platforms:
         return UpstreamError(text)
 
     def log_failures(self) -> None:
-        running = ", ".join(self.started) or "nothing"
+        running = ", ".join(self) or "nothing"
         for name, exc in self.failed.items():
             log.error("%s: could not start: %s; running on %s only", name, exc, running)
 
     async def stop(self) -> None:
-        for platform in self.started.values():
+        for platform in self.values():
             with contextlib.suppress(Exception):
                 await platform.stop()
 
@@ -157,7 +158,7 @@ async def _start_adapters(config: Config, parts: Parts) -> Platforms:
             platforms.failed[name] = exc
         else:
             log.warning("%s: started", name)
-            platforms.started[name] = platform
+            platforms[name] = platform
 
     await asyncio.gather(*(start(n, p) for n, p in created.items()))
     return platforms
@@ -166,7 +167,7 @@ async def _start_adapters(config: Config, parts: Parts) -> Platforms:
 async def run(config: Config) -> int:
     async with build(config) as parts:
         platforms = await _start_adapters(config, parts)
-        if not platforms.started:
+        if not platforms:
             if platforms.failed:
                 raise platforms.failure()
             wanted = [
@@ -179,7 +180,7 @@ async def run(config: Config) -> int:
                 f"Set {' and/or '.join(wanted)}.",
             )
         platforms.log_failures()
-        service = Service(parts, platforms.started)
+        service = Service(parts, platforms)
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(sig, service.stop)
@@ -207,13 +208,13 @@ async def post_digests(
         platforms = await _start_adapters(config, parts)
         posting = {c.platform for c in channels}
         failed = sorted(posting & set(platforms.failed))
-        if not posting & set(platforms.started):
+        if not posting & set(platforms):
             await platforms.stop()
             if failed:
                 raise platforms.failure(failed)
             envs = sorted({getattr(config.platform(p), "token_env", p) for p in posting})
             raise UserError("No platform of these channels is running.", f"Set {', '.join(envs)}.")
-        service = Service(parts, platforms.started)
+        service = Service(parts, platforms)
         wanted = {f"{c.platform}:{c.chat}" for c in channels}
         dests = [d for d in service.cycle.destinations() if d.chat.key in wanted]
         if topic_names:
