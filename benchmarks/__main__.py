@@ -21,6 +21,8 @@ from benchmarks import (
     fanout,
     footprint,
     llm_cost,
+    r1_restarts,
+    r2_faults,
 )
 from benchmarks.report import Row, blocked, machine, progress, table, write_json
 
@@ -32,6 +34,8 @@ SCENARIOS: list[Scenario] = [
     (fanout.NAME, fanout.run),
     (command_path.NAME, command_path.run),
     (footprint.NAME, footprint.run),
+    (r1_restarts.NAME, r1_restarts.run),
+    (r2_faults.NAME, r2_faults.run),
 ]
 DEFAULT_JSON = Path(__file__).resolve().parent / "results.json"
 

@@ -22,7 +22,7 @@ from telegram import (
     Update,
 )
 from telegram.constants import ChatAction
-from telegram.error import TelegramError
+from telegram.error import InvalidToken, TelegramError
 from telegram.ext import Application, ContextTypes, MessageHandler, filters
 
 from adapters.registered_commands import RegisteredCommands
@@ -33,7 +33,7 @@ from adapters.telegram.render import TelegramRenderer
 from adapters.telegram.sender import mapped_errors, send_payload, telegram_chat_id
 from bot.commands.router import crash_reply
 from bot.commands.specs import BY_NAME, COMMANDS
-from bot.errors import DeliveryUncertain, MessageRejected, UpstreamError, UserError
+from bot.errors import ConfigError, DeliveryUncertain, MessageRejected, UpstreamError, UserError
 from bot.models import ChatRef, Reply
 from bot.ports import Capabilities, CommandHandler, MetaStore
 
@@ -81,6 +81,7 @@ class TelegramAdapter:
         self._handle = handle
         self._meta = meta
         self._base_url = config.base_url
+        self._token_env = config.token_env
         self._poll_timeout = poll_timeout
         self._typing_interval = typing_interval
         self.renderer = TelegramRenderer()
@@ -111,6 +112,11 @@ class TelegramAdapter:
                 timeout=int(self._poll_timeout),
                 allowed_updates=[Update.MESSAGE, Update.CHANNEL_POST],
             )
+        except InvalidToken as exc:  # getMe answered 401: retrying will not help
+            await self._teardown()
+            raise ConfigError(
+                f"the bot token in ${self._token_env} was rejected by Telegram (Unauthorized)"
+            ) from exc
         except BaseException:
             await self._teardown()  # a half-started Application leaks its HTTP pool
             raise

@@ -3,7 +3,8 @@
 `summarize`, `translate` and `chat` go through the same router as Telegram and Discord.
 
 stdout carries only the result (pipe it anywhere); progress and errors go to stderr.
-Exit codes: 0 success, 1 upstream failure (arXiv, LLM), 2 bad usage or config.
+Exit codes: 0 success, 1 upstream failure (arXiv, LLM, a platform unreachable), 2 bad usage
+or config (a platform rejecting its bot token included).
 """
 
 from __future__ import annotations

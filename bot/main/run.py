@@ -12,7 +12,7 @@ import logging
 import os
 import signal
 import time
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
@@ -23,7 +23,7 @@ from adapters import PlatformContext, PlatformEntry
 from bot.commands.wiring import make_completer, make_router
 from bot.config import Config
 from bot.delivery import Dispatcher
-from bot.errors import UserError
+from bot.errors import ConfigError, PaperbotError, UpstreamError, UserError
 from bot.main.app import Parts, build
 from bot.models import ChatRef
 from bot.ports import Platform, Renderer, Sender
@@ -96,9 +96,10 @@ class Service:
 
     async def catch_up(self) -> None:
         """Deliver now to destinations whose daily slot passed while paperbot was down."""
-        for dest in self.cycle.missed_slots():
-            log.info("catching up the missed digest of %s", dest.chat.key)
-            await self.deliver(dest.chat.key)
+        with self.cycle.one_run():
+            for dest in self.cycle.missed_slots():
+                log.info("catching up the missed digest of %s", dest.chat.key)
+                await self.deliver(dest.chat.key)
 
     async def run(self) -> None:
         # Only this process may hold leases on this database (the run lock), so any lease
@@ -139,12 +140,41 @@ class Service:
         self._stop.set()
 
 
-async def _start_adapters(config: Config, parts: Parts) -> dict[str, Platform]:
+class Platforms(dict[str, Platform]):
+    """The platforms that started, by name; `failed` says why the others with a token did
+    not."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.failed: dict[str, Exception] = {}
+
+    def failure(self, names: Iterable[str] | None = None) -> PaperbotError:
+        """One line naming each failed platform: a rejected token is a config problem
+        (exit 2), anything else upstream (exit 1)."""
+        chosen = [n for n in (names if names is not None else self.failed) if n in self.failed]
+        text = "; ".join(f"{n}: could not start: {self.failed[n]}" for n in chosen)
+        if any(isinstance(self.failed[n], ConfigError) for n in chosen):
+            return ConfigError(text)
+        return UpstreamError(text)
+
+    def log_failures(self) -> None:
+        running = ", ".join(self) or "nothing"
+        for name, exc in self.failed.items():
+            log.error("%s: could not start: %s; running on %s only", name, exc, running)
+
+    async def stop(self) -> None:
+        for platform in self.values():
+            with contextlib.suppress(Exception):
+                await platform.stop()
+
+
+async def _start_adapters(config: Config, parts: Parts) -> Platforms:
     """Build and start every registered platform whose token is set, all at once: start-up
-    takes the slowest handshake, not the sum."""
+    takes the slowest handshake, not the sum. Failures are returned, not logged, so the
+    caller says it once."""
     router = make_router(parts.core)
     context = PlatformContext(router.handle, make_completer(parts.core), parts.store)
-    started: dict[str, Platform] = {}
+    platforms = Platforms()
 
     async def start(name: str, entry: PlatformEntry, section: Any, token: str | None) -> None:
         try:
@@ -153,9 +183,10 @@ async def _start_adapters(config: Config, parts: Parts) -> dict[str, Platform]:
             platform = entry.create(section, token, context)
             await platform.start()
         except Exception as exc:
-            log.error("%s: could not start: %s", name, exc)
+            log.debug("%s: start failed", name, exc_info=True)  # -vv: the SDK's own error
+            platforms.failed[name] = exc
             return
-        started[name] = platform
+        platforms[name] = platform
         log.warning("%s: started", name)
 
     starts = []
@@ -170,13 +201,15 @@ async def _start_adapters(config: Config, parts: Parts) -> dict[str, Platform]:
             continue
         starts.append(start(name, entry, section, token))
     await asyncio.gather(*starts)
-    return started
+    return platforms
 
 
 async def run(config: Config) -> int:
     async with build(config) as parts:
         platforms = await _start_adapters(config, parts)
         if not platforms:
+            if platforms.failed:
+                raise platforms.failure()
             wanted = [
                 env
                 for name, entry in adapters.registered().items()
@@ -186,6 +219,7 @@ async def run(config: Config) -> int:
                 "No platform could start, so there is nothing to run.",
                 f"Set {' and/or '.join(wanted)}.",
             )
+        platforms.log_failures()
         service = Service(parts, platforms)
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGTERM, signal.SIGINT):
@@ -193,9 +227,7 @@ async def run(config: Config) -> int:
         try:
             await service.run()
         finally:
-            for platform in platforms.values():
-                with contextlib.suppress(Exception):
-                    await platform.stop()
+            await platforms.stop()
             log.warning(
                 "paperbot: stopped; %d messages wait in the outbox", parts.store.pending_count()
             )
@@ -205,12 +237,23 @@ async def run(config: Config) -> int:
 async def post_digests(
     config: Config, topic_names: Sequence[str] | None, chats: Sequence[str] | None
 ) -> int:
-    """Deliver the current digest to configured channels now, through the same outbox."""
+    """Deliver the current digest to configured channels now, through the same outbox.
+
+    A channel whose platform failed to start (a rejected token) makes the exit non-zero;
+    with none of the channels' platforms running, nothing is planned."""
     channels = [c for c in config.channels if not chats or c.chat in chats]
     if not channels:
         raise UserError("No [[channels]] to post to.", "Add one to the config, or check --channel.")
     async with build(config) as parts:
         platforms = await _start_adapters(config, parts)
+        posting = {c.platform for c in channels}
+        failed = sorted(posting & set(platforms.failed))
+        if not posting & set(platforms):
+            await platforms.stop()
+            if failed:
+                raise platforms.failure(failed)
+            envs = sorted({getattr(config.platform(p), "token_env", p) for p in posting})
+            raise UserError("No platform of these channels is running.", f"Set {', '.join(envs)}.")
         service = Service(parts, platforms)
         wanted = {f"{c.platform}:{c.chat}" for c in channels}
         dests = [d for d in service.cycle.destinations() if d.chat.key in wanted]
@@ -221,15 +264,19 @@ async def post_digests(
                 for d in dests
             ]
         missing = wanted - {d.chat.key for d in dests}
-        for key in sorted(missing):
+        for key in sorted(k for k in missing if k.split(":", 1)[0] not in platforms.failed):
             log.warning("%s: platform not started, nothing posted there", key)
-        added = await service.cycle.post(dests)
-        sent = await service.dispatcher.drain(timeout=600)
-        for platform in platforms.values():
-            with contextlib.suppress(Exception):
-                await platform.stop()
+        try:
+            added = await service.cycle.post(dests)
+            sent = await service.dispatcher.drain(timeout=600)
+        finally:
+            await platforms.stop()
         pending = parts.store.pending_count()
         print(
             f"paperbot: {added} messages planned, {sent} sent, {pending} still queued", flush=True
         )
+        if failed:
+            error = platforms.failure(failed)
+            log.error("%s", error)
+            return 2 if isinstance(error, ConfigError) else 1
         return 0 if pending == 0 else 1

@@ -3,13 +3,16 @@
 One paper never fails a digest: when the LLM fails, the card says "summary unavailable"
 and keeps the title, abstract and links. Concurrent requests for the same card share one
 LLM call, so a paper is summarised once per language however many readers ask at once.
+Within a run (`one_run`), the first outcome is kept: a paper is never a fallback card for
+one topic or reader and a full card for another because the LLM recovered in between.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 
 from bot.errors import UpstreamError, UserError
 from bot.llm.prompts import PROMPT_VERSION
@@ -21,11 +24,30 @@ log = logging.getLogger(__name__)
 Progress = Callable[[PaperCard], None]
 
 
+CardKey = tuple[str, int, str]  # (paper id, version, language)
+
+
 class CardService:
+    """Makes cards, caching the LLM's and sharing one call between concurrent askers."""
+
     def __init__(self, store: CardCache, llm: LLM) -> None:
         self._store = store
         self._llm = llm
-        self._inflight: dict[tuple[str, int, str], asyncio.Task[CardText]] = {}
+        self._inflight: dict[CardKey, asyncio.Task[CardText]] = {}
+        self._runs = 0  # open `one_run` scopes (slots firing together overlap)
+        self._outcomes: dict[CardKey, CardText] = {}
+
+    @contextmanager
+    def one_run(self) -> Iterator[None]:
+        """Within this scope each (paper, version, language) keeps its first outcome, a
+        fallback card included; overlapping scopes share it until the last one ends."""
+        self._runs += 1
+        try:
+            yield
+        finally:
+            self._runs -= 1
+            if not self._runs:
+                self._outcomes.clear()
 
     @property
     def offline(self) -> bool:
@@ -43,32 +65,41 @@ class CardService:
         return not self._llm.offline and self.cached(paper, language) is None
 
     async def card(self, paper: Paper, language: str) -> PaperCard:
-        return PaperCard(paper, await self._text(paper, language))
+        """One card for a reader who asked (/summarize): a failure is retried next time,
+        even within a run."""
+        return PaperCard(paper, await self._text(paper, language, in_run=False))
 
     async def cards(
         self, papers: Sequence[Paper], language: str, progress: Progress | None = None
     ) -> list[PaperCard]:
-        """All cards, in the papers' order; the LLM client bounds concurrency itself."""
+        """All cards, in the papers' order; the LLM client bounds concurrency itself.
+        Within `one_run`, a card already made in this run is reused as it was."""
 
         async def one(paper: Paper) -> PaperCard:
-            card = await self.card(paper, language)
+            card = PaperCard(paper, await self._text(paper, language, in_run=True))
             if progress is not None:
                 progress(card)
             return card
 
         return list(await asyncio.gather(*(one(p) for p in papers)))
 
-    async def _text(self, paper: Paper, language: str) -> CardText:
+    async def _text(self, paper: Paper, language: str, *, in_run: bool) -> CardText:
+        key = (paper.id, paper.version, language)
+        in_run = in_run and self._runs > 0
+        if in_run and key in self._outcomes:
+            return self._outcomes[key]
         cached = self.cached(paper, language)
         if cached is not None:
             return cached
-        key = (paper.id, paper.version, language)
         task = self._inflight.get(key)
         if task is None:
             task = asyncio.ensure_future(self._generate(paper, language))
             self._inflight[key] = task
             task.add_done_callback(lambda _t: self._inflight.pop(key, None))
-        return await asyncio.shield(task)
+        text = await asyncio.shield(task)
+        if in_run:
+            text = self._outcomes.setdefault(key, text)
+        return text
 
     async def _generate(self, paper: Paper, language: str) -> CardText:
         try:

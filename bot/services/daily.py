@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Mapping, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import replace
 from datetime import timedelta
 
@@ -136,6 +137,11 @@ class DailyCycle:
 
     # --- planning ------------------------------------------------------------------
 
+    def one_run(self) -> AbstractContextManager[None]:
+        """One plan: a paper's card per language is the same for every destination planned
+        within it (the first outcome, a fallback included). Slots firing together share it."""
+        return self._digests.one_run()
+
     async def serve(self, key: str) -> int:
         """A destination's slot: everything due for it now, into the outbox (rows added)."""
         await self._fetch_missing()
@@ -143,8 +149,9 @@ class DailyCycle:
         if dest is None:
             return 0
         added, planned = 0, set[str]()
-        for listing in self.pending_listings(dest):  # a paper in two of them goes out once
-            added += await self.enqueue(dest, listing, planned)
+        with self.one_run():
+            for listing in self.pending_listings(dest):  # a paper in two goes out once
+                added += await self.enqueue(dest, listing, planned)
         if not added and self.quiet_day():
             added += self._quiet_notice(dest)
         return added
@@ -167,7 +174,8 @@ class DailyCycle:
         listing = await self._digests.fetch_categories(
             union_categories([t for d in dests for t in d.topics])
         )
-        return sum([await self.enqueue(d, listing) for d in dests])
+        with self.one_run():
+            return sum([await self.enqueue(d, listing) for d in dests])
 
     def pending_listings(self, dest: Destination) -> list[Listing]:
         """Stored announcements this destination has not had a digest of, oldest first."""

@@ -8,6 +8,7 @@ matches several of a reader's topics goes out once, under the first (`assign`).
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
+from contextlib import AbstractContextManager
 
 from bot.models import Digest, Paper, PaperCard, QuietReason, Topic
 from bot.ports import ArxivSource, Clock, Listing, PaperStore
@@ -58,6 +59,10 @@ class DigestService:
         self._cards = cards
         self._clock = clock
 
+    def one_run(self) -> AbstractContextManager[None]:
+        """A scope in which each paper keeps its first card per language (CardService)."""
+        return self._cards.one_run()
+
     async def fetch_listing(self, topics: Sequence[Topic]) -> Listing:
         """The latest announcement for all these topics' categories, saved to the store."""
         return await self.fetch_categories(union_categories(topics))
@@ -98,7 +103,8 @@ class DigestService:
         for topic, kept, omitted in assign(topics, listing.papers, exclude):
             if topic.name in skip:
                 continue
-            cards: list[PaperCard] = await self._cards.cards(kept, language, progress)
+            with self._cards.one_run():
+                cards: list[PaperCard] = await self._cards.cards(kept, language, progress)
             quiet: QuietReason | None = None
             if listing.announced is None or not listing.papers:
                 quiet = "no_announcement"
