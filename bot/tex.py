@@ -96,7 +96,10 @@ def _symbols() -> dict[str, str]:
 
 
 _SYMBOLS = _symbols()
-_MATH_TOKEN = re.compile(r"\\[A-Za-z]+|\\.|[{}~%&#\\]", re.DOTALL)
+_MATH_TOKEN = re.compile(
+    r"\\[A-Za-z]+\*?(?:\s*\{[^{}]*\})+|\\[A-Za-z]+|\\.|[{}~%&#\\]", re.DOTALL
+)
+_SIZING = re.compile(r"\\(?:left|right|[bB]igg?[lr]?)\b")
 _MATH_ESCAPES = {"\\{": "{", "\\}": "}", "\\%": "%", "\\&": "&", "\\#": "#", "\\_": "_",
                  "\\$": "$", "\\|": "‖", "\\,": " ", "\\;": " ", "\\:": " ", "\\ ": " ",
                  "\\!": "", "~": " "}
@@ -109,12 +112,22 @@ def _simple_math(body: str) -> str | None:
     last = 0
     for match in _MATH_TOKEN.finditer(body):
         token = match.group()
-        repl = _MATH_ESCAPES.get(token, _SYMBOLS.get(token[1:]) if token[:1] == "\\" else None)
+        if token.endswith("}") and token.startswith("\\"):
+            repl: str | None = _command(token)  # `\\mathbb{R}`: cached on its own
+        elif _SIZING.fullmatch(token):
+            repl = ""
+        else:
+            repl = _MATH_ESCAPES.get(token, _SYMBOLS.get(token[1:]) if token[0] == "\\" else None)
         if repl is None:
             return None
         out += [body[last : match.start()], repl]
         last = match.end()
     return "".join([*out, body[last:]])
+
+
+@lru_cache(maxsize=32768)
+def _command(token: str) -> str:
+    return _parsed(token)
 
 
 def _script(match: re.Match[str]) -> str:
@@ -168,6 +181,7 @@ def _parsed(body: str) -> str:
         return re.sub(r"\\([A-Za-z]+)", r"\1", body).replace("\\", "").replace("$", "")
 
 
+@lru_cache(maxsize=8192)
 def tex_to_text(value: str) -> str:
     """`value` with its TeX as Unicode: `$O(kn \\log n)$` → `O(kn log n)`, `\\"o` → `ö`.
 

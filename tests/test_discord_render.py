@@ -11,10 +11,10 @@ import pytest
 
 from adapters.discord.embeds import EMBED_TOTAL_MAX, embed_size
 from adapters.discord.render import DiscordRenderer, split_content
-from bot.arxiv.feeds import parse_api_feed, parse_listing
 from bot.labels import notice
 from bot.models import CardText, Digest, Paper, PaperCard, Reply
 from tests.fakes.fake_discord import validate_message
+from tests.samples import all_sample_papers
 
 NOW = datetime(2026, 11, 22, 1, 0, tzinfo=UTC)
 NASTY = Paper(
@@ -39,17 +39,6 @@ def text(source: str, language: str, paper: Paper, scale: int = 1) -> CardText:
     )
 
 
-def sample_papers(samples: Path) -> list[Paper]:
-    papers: dict[str, Paper] = {}
-    for path in sorted(samples.rglob("*.xml")):
-        data = path.read_bytes()
-        parsed = parse_listing(data).papers if path.parent.name.startswith("rss") \
-            else parse_api_feed(data).papers
-        for paper in parsed:
-            papers.setdefault(f"{paper.id}v{paper.version}", paper)
-    return list(papers.values())
-
-
 def assert_valid(payloads: list[dict]) -> None:
     for payload in payloads:
         json.dumps(payload)  # the outbox stores it as JSON
@@ -62,7 +51,7 @@ def assert_valid(payloads: list[dict]) -> None:
 
 
 def test_every_real_sample_renders_within_discord_limits(samples: Path) -> None:
-    papers = sample_papers(samples)
+    papers = list({f"{p.id}v{p.version}": p for p in all_sample_papers()}.values())
     assert len(papers) > 2000, "the samples hold thousands of real entries"
     renderer = DiscordRenderer()
     for source, language in (("llm", "zh"), ("offline", "en"), ("unavailable", "zh")):
