@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
-from bot.labels import status_line
+from bot.labels import label, status_line
 from bot.models import Links, PaperCard, SummarySource
 from bot.tex import tex_to_text
 
 # arXiv asks for abstracts in English, so its metadata is the original in English.
 PAPER_LANGUAGE = "en"
+MAX_AUTHORS = 20  # collaborations list thousands; no card shows more than this
 PARTS = (
     "title", "title_translation", "authors", "meta", "summary", "takeaways",
     "abstract_translation", "abstract", "links", "notice",
@@ -34,6 +36,13 @@ def paragraphs(value: str) -> str:
     return "\n\n".join(one_line(p) for p in parts if p.strip())
 
 
+def authors_line(view: CardView, keep: int) -> str:
+    """The first `keep` authors, then how many more ("… +32 more")."""
+    shown = ", ".join(view.authors[:keep])
+    more = view.author_count - min(keep, len(view.authors))
+    return f"{shown} … +{more} {label(view.language, 'more_authors')}" if more > 0 else shown
+
+
 def _same(a: str, b: str) -> bool:
     return one_line(a).casefold() == one_line(b).casefold()
 
@@ -47,7 +56,8 @@ class CardView:
 
     title: str
     title_translation: str
-    authors: tuple[str, ...]
+    authors: tuple[str, ...]  # the first MAX_AUTHORS of them
+    author_count: int
     categories: tuple[str, ...]  # primary first
     comment: str
     source: SummarySource
@@ -62,6 +72,7 @@ class CardView:
     with_notice: bool  # a card on its own; a digest's header carries it for its cards
 
 
+@lru_cache(maxsize=1024)  # a digest card is rendered for each platform and each chat
 def card_view(card: PaperCard, with_notice: bool = True) -> CardView:
     """The parts of `card`; a reader of the paper's own language gets no translations."""
     paper, text = card.paper, card.text
@@ -77,7 +88,8 @@ def card_view(card: PaperCard, with_notice: bool = True) -> CardView:
     return CardView(
         title=one_line(tex_to_text(paper.title)),
         title_translation=one_line(tex_to_text(title_tr)),
-        authors=tuple(one_line(tex_to_text(a)) for a in paper.authors if a.strip()),
+        authors=tuple(one_line(tex_to_text(a)) for a in paper.authors[:MAX_AUTHORS]),
+        author_count=len(paper.authors),
         categories=tuple(c for c in dict.fromkeys(cats) if c),
         comment=one_line(tex_to_text(paper.comment or "")),
         source=text.source,

@@ -181,7 +181,6 @@ def _parsed(body: str) -> str:
         return re.sub(r"\\([A-Za-z]+)", r"\1", body).replace("\\", "").replace("$", "")
 
 
-@lru_cache(maxsize=8192)
 def tex_to_text(value: str) -> str:
     """`value` with its TeX as Unicode: `$O(kn \\log n)$` → `O(kn log n)`, `\\"o` → `ö`.
 

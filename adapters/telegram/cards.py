@@ -11,7 +11,6 @@ from __future__ import annotations
 from dataclasses import replace
 
 from adapters.telegram.markup import (
-    ELLIPSIS,
     Piece,
     join,
     link,
@@ -20,19 +19,13 @@ from adapters.telegram.markup import (
     text,
     utf16_len,
 )
-from bot.card_view import CardView, card_view
+from bot.card_view import CardView, authors_line, card_view
 from bot.labels import label, notice, quiet_text
 from bot.models import Digest, PaperCard
 
 MAX_AUTHORS = 8
 # Shortened in this order when a card is over budget (the rest is never cut).
 SHRINK_ORDER = ("abstract", "abstract_tr", "summary", "takeaways", "title_tr", "comment")
-
-
-def authors_line(authors: tuple[str, ...], lang: str) -> str:
-    shown = ", ".join(authors[:MAX_AUTHORS])
-    more = len(authors) - MAX_AUTHORS
-    return f"{shown} {ELLIPSIS} +{more} {label(lang, 'more_authors')}" if more > 0 else shown
 
 
 def _fields(view: CardView) -> dict[str, str]:
@@ -47,12 +40,12 @@ def _fields(view: CardView) -> dict[str, str]:
 
 
 def _head(view: CardView, prefix: str, f: dict[str, str]) -> Piece:
-    lang, lines = view.language, []
+    lines = []
     lines.append(join([text(prefix), tag("b", link(view.links.abs, text(view.title)))]))
     if f["title_tr"]:
         lines.append(tag("b", text(f["title_tr"])))
     if view.authors:
-        lines.append(tag("i", text(authors_line(view.authors, lang))))
+        lines.append(tag("i", text(authors_line(view, MAX_AUTHORS))))
     meta = " · ".join(view.categories)
     if f["comment"]:
         meta = f"{meta} | {f['comment']}" if meta else f["comment"]
