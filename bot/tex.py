@@ -25,15 +25,18 @@ log = logging.getLogger(__name__)
 # math (a span opening on a digit may not end on a space or close before a digit).
 _MATH = (r"\$\$.+?\$\$|\$(?!\$)(?:(?=\d)(?:[^$\\]|\\.)+?(?<!\s)\$(?!\d)|(?!\d)(?:[^$\\]|\\.)+?\$)"
          r"|\\\(.+?\\\)|\\\[.+?\\\]")
-# A command with its brace arguments (nested one level deep), an accent or escaped symbol,
-# or a brace group that starts with a command (`{\"o}`).
+# A command with its brace arguments (nested one level deep) or the commands right after it
+# (`\\tilde\\Theta`), an accent or escaped symbol, or a brace group that starts with a
+# command (`{\"o}`).
 _GROUP = r"\{(?:[^{}]|\{[^{}]*\})*\}"
 _COMMAND = (
-    rf"\\[A-Za-z]+\*?(?:\s*(?:\[[^\]{{}}]*\])?{_GROUP})*"
+    rf"\\[A-Za-z]+\*?(?:\s*(?:\[[^\]{{}}]*\])?{_GROUP}|\\[A-Za-z]+)*"
     rf"|\\[`'^\"~=.uvHc](?:\{{[A-Za-z]?\}}|\\?[A-Za-z])"
     rf"|\\[^A-Za-z\s]|\{{\\[^{{}}]*\}}"
 )
-_PIECE = re.compile(rf"{_MATH}|{_COMMAND}", re.DOTALL)
+# A dollar that opens no math and starts no amount is TeX's math shift left without its
+# partner (a cut-off sentence): it is dropped.
+_PIECE = re.compile(rf"{_MATH}|{_COMMAND}|\$(?!\d)", re.DOTALL)
 _SCRIPT = re.compile(r"([_^])\s*(\{([^{}]*)\}|\\[A-Za-z]+|[^\s\\{}])")
 _PROSE_SPECIAL = re.compile(r"(?<!\\)([%&#])")
 

@@ -27,6 +27,7 @@ UNESCAPED_DOLLAR = re.compile(r"(?<!\\)\$")
         (r"R1_Reasoning <b>x</b> & a~b", "R1_Reasoning <b>x</b> & a~b"),
         (r"our \ours{} model", "our ours model"),  # an unknown command keeps its name
         (r"$\lg^{2+\epsilon} n$", "lg^(2+ϵ) n"),  # a raised word would read badly
+        (r"a bound of $\tilde\Theta(\sqrt{\log N} \cdot…", "a bound of Θ̃(√(log N) ·…"),
     ],
 )
 def test_tex_becomes_readable_unicode(source: str, shown: str) -> None:
