@@ -150,10 +150,3 @@ def status_line(text: CardText) -> str | None:
     if text.source == "unavailable":
         return label(text.language, "unavailable")
     return None
-
-
-def short_authors(authors: tuple[str, ...], language: str, keep: int = 10) -> str:
-    if len(authors) <= keep:
-        return ", ".join(authors)
-    rest = len(authors) - keep
-    return f"{', '.join(authors[:keep])} … +{rest} {label(language, 'more_authors')}"

@@ -19,7 +19,7 @@ from adapters.console.render import (
 from bot.card_view import one_line, paragraphs
 from bot.labels import notice
 from bot.llm.fallback import extractive_card
-from bot.models import CardText, Digest, PaperCard
+from bot.models import CardText, Digest, Paper, PaperCard
 from bot.services.cards import unavailable
 from bot.tex import tex_to_text
 from tests.chat_checks import assert_no_tex
@@ -204,3 +204,11 @@ def test_a_single_card_carries_the_notice_and_its_version_a_digest_card_does_not
         assert digest_markdown(digest).count(escape_md(notice(lang))) == 1
         papers = digests_json([digest], digest.generated_at)["topics"][0]["papers"]
         assert all("notice" not in c for c in papers)
+
+
+def test_json_keeps_the_raw_tex_that_markdown_shows_as_unicode() -> None:
+    p = paper("2502.11190", version=2)
+    p = Paper(**{**p.__dict__, "title": "Charmed $\\Omega_c^0$ for Schr\\\"odinger"})
+    card = PaperCard(p, _llm_text(p.title))
+    assert card_json(card)["title"] == "Charmed $\\Omega_c^0$ for Schr\\\"odinger"
+    assert card_markdown(card).startswith("### [Charmed Ω_c⁰ for Schrödinger](")
