@@ -27,6 +27,8 @@ _LABELS: dict[str, dict[str, str]] = {
         "omitted": "more matching papers not shown",
         "title": "Title",
         "truncated": "shortened to fit; full text",
+        "abstract_cut": "original abstract shortened to fit; full text",
+        "continued": "cont.",
         "quiet_no_announcement": "arXiv has not announced new papers for these categories yet "
         "(there are no announcements on Fridays, Saturdays and arXiv holidays).",
         "quiet_no_match": "No new papers matched {topic} in this announcement.",
@@ -51,6 +53,8 @@ _LABELS: dict[str, dict[str, str]] = {
         "omitted": "篇匹配论文未显示",
         "title": "标题",
         "truncated": "内容过长已截断,全文见",
+        "abstract_cut": "原文摘要过长已截断,全文见",
+        "continued": "续",
         "quiet_no_announcement": "arXiv 尚未发布这些分类的新论文(周五、周六及 arXiv 假日不发布)。",
         "quiet_no_match": "本次发布中没有与 {topic} 匹配的新论文。",
         "quiet_quiet_day": "arXiv 今天没有发布新论文(周五、周六及 arXiv 假日不发布)。",
@@ -73,9 +77,38 @@ _LABELS: dict[str, dict[str, str]] = {
         "omitted": "篇符合的論文未顯示",
         "title": "標題",
         "truncated": "內容過長已截斷,全文見",
+        "abstract_cut": "原文摘要過長已截斷,全文見",
+        "continued": "續",
         "quiet_no_announcement": "arXiv 尚未發布這些分類的新論文(週五、週六及 arXiv 假日不發布)。",
         "quiet_no_match": "本次發布中沒有與 {topic} 相符的新論文。",
         "quiet_quiet_day": "arXiv 今天沒有發布新論文(週五、週六及 arXiv 假日不發布)。",
+    },
+    "ja": {
+        "authors": "著者",
+        "categories": "分野",
+        "comment": "コメント",
+        "summary": "要約",
+        "takeaways": "要点",
+        "title_translation": "タイトル",
+        "abstract_translation": "アブストラクト(翻訳)",
+        "abstract": "原文アブストラクト",
+        "links": "リンク",
+        "offline": "オフライン要約(LLM 未設定):アブストラクトから抜粋",
+        "unavailable": "要約を利用できません:言語モデルが応答しませんでした。"
+        "原文アブストラクトを載せます",
+        "papers": "件の論文",
+        "announced": "公開",
+        "more_authors": "名",
+        "omitted": "件の該当論文は省略",
+        "title": "タイトル",
+        "truncated": "長すぎるため短縮しました。全文",
+        "abstract_cut": "原文アブストラクトは長すぎるため短縮しました。全文",
+        "continued": "続き",
+        "quiet_no_announcement": "arXiv はこれらの分野の新しい論文をまだ公開していません"
+        "(金曜・土曜と arXiv の休日は公開がありません)。",
+        "quiet_no_match": "今回の公開には {topic} に合う新しい論文がありません。",
+        "quiet_quiet_day": "arXiv は今日新しい論文を公開していません"
+        "(金曜・土曜と arXiv の休日は公開がありません)。",
     },
 }
 
@@ -83,6 +116,9 @@ NOTICES = {
     "en": "Summaries and translations are machine-generated and may contain errors: "
     "use them to pre-screen papers, not as a substitute for reading them.",
     "zh": "以下总结与翻译均由大语言模型生成,可能有误,仅供论文阅读前初筛,请勿用于严肃学术场景。",
+    "zh-tw": "以下總結與翻譯均由大語言模型生成,可能有誤,僅供論文閱讀前初篩,請勿用於嚴肅學術場景。",
+    "ja": "要約と翻訳は大規模言語モデルによる自動生成で、誤りを含むことがあります。"
+    "論文を読む前の絞り込みに使い、本文の代わりにはしないでください。",
 }
 
 
@@ -98,8 +134,8 @@ def label(language: str, key: str) -> str:
 
 def notice(language: str) -> str:
     """The machine-generated notice every card and digest carries."""
-    code = language.lower().split("-")[0]
-    return NOTICES.get(code, NOTICES["en"])
+    code = language.lower().replace("_", "-")
+    return NOTICES.get(code) or NOTICES.get(code.split("-")[0], NOTICES["en"])
 
 
 def quiet_text(language: str, reason: QuietReason, topic: str) -> str:
@@ -114,10 +150,3 @@ def status_line(text: CardText) -> str | None:
     if text.source == "unavailable":
         return label(text.language, "unavailable")
     return None
-
-
-def short_authors(authors: tuple[str, ...], language: str, keep: int = 10) -> str:
-    if len(authors) <= keep:
-        return ", ".join(authors)
-    rest = len(authors) - keep
-    return f"{', '.join(authors[:keep])} … +{rest} {label(language, 'more_authors')}"

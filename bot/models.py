@@ -70,8 +70,11 @@ class Paper:
 
 @dataclass(frozen=True)
 class Links:
+    """Where a paper can be read: abstract page, PDF, arXiv's HTML rendering, papers.cool."""
+
     abs: str
     pdf: str
+    html: str
     papers_cool: str
 
     @classmethod
@@ -79,6 +82,7 @@ class Links:
         return cls(
             abs=f"https://arxiv.org/abs/{base_id}",
             pdf=f"https://arxiv.org/pdf/{base_id}",
+            html=f"https://arxiv.org/html/{base_id}",
             papers_cool=f"https://papers.cool/arxiv/{base_id}",
         )
 

@@ -16,10 +16,13 @@ from adapters.console.render import (
     escape_md,
     unescape_md,
 )
+from bot.card_view import one_line, paragraphs
 from bot.labels import notice
 from bot.llm.fallback import extractive_card
-from bot.models import CardText, Digest, PaperCard
+from bot.models import CardText, Digest, Paper, PaperCard
 from bot.services.cards import unavailable
+from bot.tex import tex_to_text
+from tests.chat_checks import assert_no_tex
 from tests.fakes.ports import paper
 from tests.samples import all_sample_papers
 
@@ -45,12 +48,14 @@ def test_every_sample_renders_to_markdown_without_loss() -> None:
         for text in (extractive_card(p, "zh"), unavailable("en"), _llm_text(p.title)):
             out = card_markdown(PaperCard(p, text))
             title_line = out.splitlines()[0]
-            escaped_title = escape_md(p.title)
+            title = one_line(tex_to_text(p.title))
+            escaped_title = escape_md(title)
             assert escaped_title in title_line
-            assert unescape_md(escaped_title) == p.title
+            assert unescape_md(escaped_title) == title
             assert f"https://arxiv.org/abs/{p.id}" in out
-            if text.source != "llm":
-                assert escape_md(p.abstract) in out  # the abstract is shown whole
+            plain = unescape_md(out)
+            assert paragraphs(tex_to_text(p.abstract)) in plain  # the original, whole
+            assert_no_tex(plain, p.title, p.abstract, p.comment or "")
             body = out.replace(escaped_title, "")
             body = re.sub(r"\]\(https?://[^)]+\)", "", body)  # our own link syntax
             assert "<think>" not in body
@@ -132,7 +137,8 @@ def test_titles_are_exactly_the_link_text_of_the_heading() -> None:
         assert heading[0].type == "link_open" and heading[-1].type == "link_close", p.title
         assert heading[0].attrs["href"] == f"https://arxiv.org/abs/{p.id}"
         inner = "".join(t.content for t in heading[1:-1])
-        assert inner == p.title and unescape_md(escape_md(p.title)) == p.title
+        title = one_line(tex_to_text(p.title))
+        assert inner == title and unescape_md(escape_md(title)) == title
 
 
 def test_digest_markdown_has_header_notice_and_cards() -> None:
@@ -176,6 +182,7 @@ def test_json_shape_matches_contract() -> None:
     assert obj["links"] == {
         "abs": "https://arxiv.org/abs/2502.11190",
         "pdf": "https://arxiv.org/pdf/2502.11190",
+        "html": "https://arxiv.org/html/2502.11190",
         "papers_cool": "https://papers.cool/arxiv/2502.11190",
     }
     digest = Digest("T", None, "zh", (card,), datetime(2026, 11, 20, tzinfo=UTC))
@@ -197,3 +204,11 @@ def test_a_single_card_carries_the_notice_and_its_version_a_digest_card_does_not
         assert digest_markdown(digest).count(escape_md(notice(lang))) == 1
         papers = digests_json([digest], digest.generated_at)["topics"][0]["papers"]
         assert all("notice" not in c for c in papers)
+
+
+def test_json_keeps_the_raw_tex_that_markdown_shows_as_unicode() -> None:
+    p = paper("2502.11190", version=2)
+    p = Paper(**{**p.__dict__, "title": "Charmed $\\Omega_c^0$ for Schr\\\"odinger"})
+    card = PaperCard(p, _llm_text(p.title))
+    assert card_json(card)["title"] == "Charmed $\\Omega_c^0$ for Schr\\\"odinger"
+    assert card_markdown(card).startswith("### [Charmed Ω_c⁰ for Schrödinger](")

@@ -180,9 +180,9 @@ def test_summarize_is_deferred_then_followed_by_the_card(bot: Bot) -> None:
     assert any(v.startswith("1. ") for v in values), "no key takeaways"
     assert any("[zh]" in v for v in values), "no translated abstract"
     assert any("papers.cool/arxiv/1706.03762" in v for v in values)
-    assert "cs.CL" in embed["footer"]["text"]
-    assert "arXiv:1706.03762v" in embed["footer"]["text"]
-    assert "15 pages, 5 figures" in embed["footer"]["text"]  # the author's comment
+    assert "cs.CL" in embed["description"]  # categories and comment under the authors
+    assert "arXiv:1706.03762v" in values[-1]
+    assert "15 pages, 5 figures" in embed["description"]  # the author's comment
     assert not messages[0].get("flags", 0) & EPHEMERAL  # a card is for the whole channel
 
 

@@ -5,16 +5,18 @@ from __future__ import annotations
 import json
 import re
 from datetime import UTC, date, datetime
+from itertools import cycle
 from pathlib import Path
 
 import pytest
 
 from adapters.discord.embeds import EMBED_TOTAL_MAX, embed_size
 from adapters.discord.render import DiscordRenderer, split_content
-from bot.arxiv.feeds import parse_api_feed, parse_listing
 from bot.labels import notice
 from bot.models import CardText, Digest, Paper, PaperCard, Reply
+from tests.chat_checks import assert_no_tex
 from tests.fakes.fake_discord import validate_message
+from tests.samples import all_sample_papers
 
 NOW = datetime(2026, 11, 22, 1, 0, tzinfo=UTC)
 NASTY = Paper(
@@ -39,15 +41,11 @@ def text(source: str, language: str, paper: Paper, scale: int = 1) -> CardText:
     )
 
 
-def sample_papers(samples: Path) -> list[Paper]:
-    papers: dict[str, Paper] = {}
-    for path in sorted(samples.rglob("*.xml")):
-        data = path.read_bytes()
-        parsed = parse_listing(data).papers if path.parent.name.startswith("rss") \
-            else parse_api_feed(data).papers
-        for paper in parsed:
-            papers.setdefault(f"{paper.id}v{paper.version}", paper)
-    return list(papers.values())
+def shown(embed: dict) -> str:
+    """An embed's text as Discord shows it (Markdown escapes removed)."""
+    parts = [embed["title"], embed.get("description", "")]
+    parts += [f"{f['name']}\n{f['value']}" for f in embed["fields"]]
+    return re.sub(r"\\([*`_~|>#\-\[])", r"\1", "\n".join(parts))
 
 
 def assert_valid(payloads: list[dict]) -> None:
@@ -62,27 +60,33 @@ def assert_valid(payloads: list[dict]) -> None:
 
 
 def test_every_real_sample_renders_within_discord_limits(samples: Path) -> None:
-    papers = sample_papers(samples)
+    papers = list({f"{p.id}v{p.version}": p for p in all_sample_papers()}.values())
     assert len(papers) > 2000, "the samples hold thousands of real entries"
     renderer = DiscordRenderer()
-    for source, language in (("llm", "zh"), ("offline", "en"), ("unavailable", "zh")):
-        for start in range(0, len(papers), 50):
-            batch = papers[start : start + 50]
-            cards = tuple(PaperCard(p, text(source, language, p)) for p in batch)
-            digest = Digest("cs.CL", date(2026, 11, 20), language, cards, NOW)
-            payloads = renderer.digest(digest)
-            assert_valid(payloads)
-            embeds = [e for p in payloads for e in p["embeds"]]
-            assert len(embeds) == len(batch), "no card is ever dropped"
-            for paper, embed in zip(batch, embeds, strict=True):
-                assert embed["url"].startswith(f"https://arxiv.org/abs/{paper.id}")
-                assert notice(language) not in embed["footer"]["text"]  # the header has it
-            alone = renderer.reply(Reply(cards=cards))  # /summarize cards carry the notice
-            assert_valid(alone)
-            for paper, embed in zip(batch, [e for p in alone for e in p["embeds"]], strict=True):
-                footer = embed["footer"]["text"]
-                assert footer.startswith(f"arXiv:{paper.id}v{paper.version} · ")
-                assert footer.endswith(notice(language)) == (source != "unavailable")
+    kinds = cycle([("llm", "zh"), ("offline", "en"), ("unavailable", "zh"), ("llm", "ja"),
+                   ("llm", "en")])
+    for start in range(0, len(papers), 25):  # each entry once, in one kind of card
+        source, language = next(kinds)
+        batch = papers[start : start + 25]
+        cards = tuple(PaperCard(p, text(source, language, p)) for p in batch)
+        digest = Digest("cs.CL", date(2026, 11, 20), language, cards, NOW)
+        payloads = renderer.digest(digest)
+        assert_valid(payloads)
+        embeds = [e for p in payloads for e in p["embeds"]]
+        assert len(embeds) == len(batch), "no card is ever dropped"
+        for card, embed in zip(cards, embeds, strict=True):
+            paper = card.paper
+            assert embed["url"].startswith(f"https://arxiv.org/abs/{paper.id}")
+            assert "footer" not in embed  # the header has the notice
+            assert_no_tex(shown(embed), paper.title, paper.abstract, paper.comment or "",
+                          *card.text.key_takeaways)
+        alone = renderer.reply(Reply(cards=cards))  # /summarize cards carry the notice
+        assert_valid(alone)
+        for paper, embed in zip(batch, [e for p in alone for e in p["embeds"]], strict=True):
+            links = embed["fields"][-1]["value"]
+            assert links.startswith(f"[arXiv:{paper.id}v{paper.version}](")
+            has_notice = embed.get("footer", {}).get("text") == notice(language)
+            assert has_notice == (source != "unavailable")
 
 
 def test_markdown_is_escaped_and_mentions_neutralised() -> None:
@@ -100,9 +104,10 @@ def test_markdown_is_escaped_and_mentions_neutralised() -> None:
     fields = "\n".join(f["value"] for f in embed["fields"])
     assert "\\[a link](https://evil" in fields  # shown as text, not a masked link
     assert re.search(r"(?<!\\)\[a link\]", fields) is None
-    assert "Author 39" not in embed["author"]["name"]  # long author lists are shortened
-    assert "17 pages, 7 figures" in embed["footer"]["text"]
-    assert embed["footer"]["text"].startswith("arXiv:2502.11190v2 · cs.CL · cs.AI")
+    assert "𝒪(n\\*ₖ)" in embed["title"]  # TeX as Unicode, then escaped
+    assert "Author 7" in embed["description"] and "Author 39" not in embed["description"]
+    assert "cs.CL · cs.AI | 17 pages, 7 figures" in shown(embed)
+    assert embed["fields"][-1]["value"].startswith("[arXiv:2502.11190v2](")
 
 
 def test_oversized_card_is_shortened_with_a_link_not_dropped() -> None:
@@ -123,8 +128,9 @@ def test_llm_card_shows_summary_takeaways_and_translated_abstract_in_zh() -> Non
     names = [f["name"] for f in embed["fields"]]
     assert names[0] == "要点" and embed["fields"][0]["value"].startswith("1. Takeaway 1")
     assert "摘要翻译" in names and "摘要翻译 (续)" in names  # long abstract over several fields
-    assert "原文摘要" not in names and names[-1] == "链接"
+    assert names[-1] == "链接" and names.index("摘要翻译") < names.index("原文摘要")
     assert "该论文提出了一种新方法" in embed["description"]
+    assert "原文摘要过长已截断" in embed["fields"][-1]["value"]  # the original is cut first
 
 
 @pytest.mark.parametrize(("source", "language", "status"), [
@@ -137,7 +143,7 @@ def test_non_llm_cards_say_so_and_carry_the_original_abstract(
 ) -> None:
     card = PaperCard(NASTY, text(source, language, NASTY))
     embed = DiscordRenderer().reply(Reply(cards=(card,)))[0]["embeds"][0]
-    assert status in embed["description"].split("\n")[0]
+    assert status in embed["description"]
     assert any(f["name"] == ("Abstract" if language == "en" else "原文摘要")
                for f in embed["fields"])
 
@@ -201,6 +207,7 @@ def test_a_summarize_card_names_its_version_and_carries_the_notice_in_its_langua
         card = PaperCard(paper, text("llm", language, paper))
         [message] = DiscordRenderer().reply(Reply(cards=(card,)))
         assert_valid([message])
-        footer = message["embeds"][0]["footer"]["text"]
-        assert footer.startswith("arXiv:1706.03762v1 · cs.CL")
-        assert footer.endswith("\n" + notice(language)) and len(footer) <= 2048
+        embed = message["embeds"][0]
+        assert embed["footer"]["text"] == notice(language)
+        assert embed["fields"][-1]["value"].startswith("[arXiv:1706.03762v1](")
+        assert "x" * 3000 in embed["description"]

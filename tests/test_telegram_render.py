@@ -8,12 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from adapters.telegram.markup import one_line
 from adapters.telegram.render import TelegramRenderer, split_plain
-from bot.arxiv.feeds import parse_api_feed, parse_listing
+from bot.card_view import one_line
 from bot.labels import notice
 from bot.models import CardText, Digest, Paper, PaperCard, Reply
+from bot.tex import tex_to_text
+from tests.chat_checks import assert_no_tex
 from tests.fakes.telegram_html import EntityError, check_message, parse_html, utf16_len
+from tests.samples import all_sample_papers
 
 R = TelegramRenderer()
 NASTY_TITLE = (
@@ -53,42 +55,36 @@ def visible(payload: dict[str, object]) -> str:
     return parse_html(str(payload["text"]))
 
 
-def sample_papers(samples: Path) -> list[Paper]:
-    papers: list[Paper] = []
-    for path in sorted(samples.rglob("*.xml")):
-        data = path.read_bytes()
-        if path.parts[-2].startswith("api"):
-            papers.extend(parse_api_feed(data).papers)
-        else:
-            papers.extend(parse_listing(data).papers)
-    return papers
-
-
 def test_every_real_entry_renders_to_a_valid_message_in_every_card_kind(samples: Path) -> None:
-    papers = sample_papers(samples)
+    papers = all_sample_papers()
     assert len(papers) > 2400
     kinds = cycle([("llm", "zh"), ("offline", "en"), ("unavailable", "zh"), ("llm", "fr")])
     for p in papers:
         source, lang = next(kinds)
         payload = R.card(PaperCard(p, text_for(p, source, lang)))
         shown = visible(payload)
+        assert utf16_len(shown) <= 4096
+        assert_no_tex(shown, p.title, p.abstract, p.comment or "")
         assert payload["plain"].startswith(shown)
-        assert one_line(p.title) in shown, p.id
+        assert one_line(tex_to_text(p.title)) in shown, p.id
         assert f'href="https://arxiv.org/abs/{p.id}"' in payload["text"]
-        if source == "unavailable" and utf16_len(p.abstract) < 3000:
-            assert one_line(p.abstract)[:200] in shown.replace("\n", " ")
+        if utf16_len(p.abstract) < 1500:  # the original abstract is on every card
+            assert one_line(tex_to_text(p.abstract))[:200] in shown.replace("\n", " ")
         assert (notice(lang) in shown) == (source != "unavailable"), p.id
         assert f"arXiv:{p.id}v{p.version}" in shown
 
 
-def test_nasty_markup_latex_rtl_and_emoji_come_out_verbatim() -> None:
+def test_nasty_markup_rtl_and_emoji_come_out_verbatim_and_tex_as_unicode() -> None:
     card = PaperCard(paper(), text_for(paper()))
     shown = visible(R.card(card))
-    for fragment in (NASTY_TITLE, "17 pages, 7 figures; <code> & data at https://x.org/?a=1&b=2",
-                     "first <takeaway> & $x_1$", "second *point* 🧪", f"译：{NASTY_TITLE}",
+    title = "X₁+X₂+⋯ + Xₘ < Schrödinger & <b>co_*op*</b> &amp; 🚀 שלום עולם"
+    for fragment in (title, "17 pages, 7 figures; <code> & data at https://x.org/?a=1&b=2",
+                     "first <takeaway> & x₁", "second *point* 🧪", f"译：{title}",
                      "<i>not markup</i>", "Zoë Ramírez, Jörg Weißl"):
         assert fragment in shown
-    assert "<blockquote expandable>摘要翻译：We prove $a&lt;b$ &amp;" in R.card(card)["text"]
+    assert "<blockquote expandable>摘要翻译：We prove a&lt;b &amp; c&gt;d for all" in R.card(
+        card)["text"]
+    assert "<blockquote expandable>We prove a&lt;b &amp;" in R.card(card)["text"]
 
 
 def test_labels_follow_the_card_language_and_fall_back_to_english() -> None:
@@ -98,7 +94,9 @@ def test_labels_follow_the_card_language_and_fall_back_to_english() -> None:
     ja = visible(R.card(PaperCard(p, text_for(p, "llm", "ja"))))
     assert "摘要总结" in zh and "要点" in zh and "Key Takeaways" not in zh
     assert "Summary" in en and "Key Takeaways" in en
-    assert "Key Takeaways" in ja
+    assert "要約" in ja and "要点" in ja
+    fr = visible(R.card(PaperCard(p, text_for(p, "llm", "fr"))))
+    assert "Key Takeaways" in fr
 
 
 def test_offline_and_unavailable_cards_say_so() -> None:
@@ -108,7 +106,7 @@ def test_offline_and_unavailable_cards_say_so() -> None:
     gone = visible(R.card(PaperCard(p, text_for(p, "unavailable", "en", summary="",
                                                  key_takeaways=()))))
     assert "summary unavailable" in gone
-    assert NASTY_ABSTRACT.strip() in gone
+    assert tex_to_text(NASTY_ABSTRACT).strip() in gone
     assert "Summary\n" not in gone
 
 
@@ -118,16 +116,24 @@ def test_long_author_lists_are_shortened() -> None:
     assert "Author 7 … +32 more" in shown and "Author 8" not in shown
 
 
-def test_an_oversized_card_is_shortened_translation_first_never_dropped() -> None:
+def test_an_oversized_card_cuts_the_original_abstract_first_and_says_so() -> None:
     p = paper(abstract="Original 🧪 abstract. " * 400)
+    card = PaperCard(p, text_for(p, "llm", "zh", abstract_translation="翻译 🚀 " * 300,
+                                 summary="Short summary stays whole."))
+    shown = visible(R.card(card))
+    assert utf16_len(shown) <= 4096
+    assert "Short summary stays whole." in shown and ("翻译 🚀 " * 300).strip() in shown
+    assert "原文摘要\nOriginal 🧪 abstract." in shown and "…" in shown
+    assert "原文摘要过长已截断,全文见: https://arxiv.org/abs/2502.11190" in shown
     long_translation = "很长的翻译 🚀 " * 2000
     card = PaperCard(p, text_for(p, "llm", "en", abstract_translation=long_translation,
                                  summary="Short summary stays whole."))
     shown = visible(R.card(card))
-    assert utf16_len(shown) <= 4096
-    assert "Short summary stays whole." in shown
-    assert "Abstract (translated)\n很长的翻译" in shown and "…" in shown
-    assert "shortened to fit; full text: https://arxiv.org/abs/2502.11190" in shown
+    assert "Short summary stays whole." in shown and "很长的翻译" not in shown  # en reader
+    assert "original abstract shortened to fit; full text: https://arxiv.org/abs/2502" in shown
+    card = PaperCard(p, text_for(p, "llm", "zh", abstract_translation=long_translation))
+    shown = visible(R.card(card))
+    assert "摘要翻译\n很长的翻译" in shown and "内容过长已截断,全文见: https://arxiv" in shown
 
 
 def test_everything_oversized_still_fits_in_one_message() -> None:

@@ -1,9 +1,9 @@
 """Markdown (terminal and files) and JSON renderings of cards and digests.
 
-Titles and abstracts carry LaTeX and stray markup (`$x_1$`, `\\emph{}`, `<b>`, `*`): they are
-escaped only where Markdown would misread them (markdown_escape.py), so the raw text a
-terminal shows is clean and a Markdown viewer shows exactly what arXiv published.
-JSON keeps every value raw.
+Titles and abstracts carry TeX and stray markup (`$x_1$`, `\\emph{}`, `<b>`, `*`): the TeX
+becomes Unicode (bot.tex), and the rest is escaped only where Markdown would misread it
+(markdown_escape.py), so the raw text a terminal shows is clean and a Markdown viewer shows
+what arXiv published. JSON keeps every value raw, TeX included.
 """
 
 from __future__ import annotations
@@ -13,8 +13,11 @@ from datetime import datetime
 from typing import Any
 
 from adapters.console.markdown_escape import escape_md, unescape_md
-from bot.labels import label, notice, quiet_text, short_authors, status_line
+from bot.card_view import authors_line, card_view
+from bot.labels import label, notice, quiet_text
 from bot.models import Digest, PaperCard, Reply
+
+MAX_AUTHORS = 10
 
 __all__ = [
     "card_json",
@@ -28,41 +31,37 @@ __all__ = [
 
 
 def card_markdown(card: PaperCard, with_notice: bool = True) -> str:
-    """One card; a card on its own carries the machine-generated notice (a digest has it in
-    its header instead)."""
-    p, t = card.paper, card.text
-    lang = t.language
-    lines = [f"### [{escape_md(p.title)}]({card.links.abs})", ""]
-    if t.title_translation:
-        lines += [f"*{escape_md(t.title_translation, wrapped=True)}*", ""]
+    """One card, parts in bot.card_view's order with TeX as Unicode; a card on its own
+    carries the machine-generated notice (a digest has it in its header instead)."""
+    v = card_view(card, with_notice)
+    lang = v.language
+    lines = [f"### [{escape_md(v.title)}]({v.links.abs})", ""]
+    if v.title_translation:
+        lines += [f"*{escape_md(v.title_translation, wrapped=True)}*", ""]
     # Authors and meta share one paragraph: a delimiter in one could pair with the other.
-    authors = escape_md(short_authors(p.authors, lang), wrapped=True)
+    authors = escape_md(authors_line(v, MAX_AUTHORS), wrapped=True)
     lines.append(f"**{label(lang, 'authors')}:** {authors}  ")
-    meta = f"**{label(lang, 'categories')}:** {escape_md(', '.join(p.categories))}"
-    if p.comment:
-        meta += f" · **{label(lang, 'comment')}:** {escape_md(p.comment, wrapped=True)}"
+    meta = f"**{label(lang, 'categories')}:** {escape_md(', '.join(v.categories))}"
+    if v.comment:
+        meta += f" · **{label(lang, 'comment')}:** {escape_md(v.comment, wrapped=True)}"
     lines += [meta, ""]
-    status = status_line(t)
-    if status:
-        lines += [f"> _{escape_md(status, wrapped=True)}_", ""]
-    if t.summary:
-        lines += [f"**{label(lang, 'summary')}:** {escape_md(t.summary)}", ""]
-    if t.key_takeaways:
+    if v.status:
+        lines += [f"> _{escape_md(v.status, wrapped=True)}_", ""]
+    if v.summary:
+        lines += [f"**{label(lang, 'summary')}:** {escape_md(v.summary)}", ""]
+    if v.takeaways:
         lines.append(f"**{label(lang, 'takeaways')}:**")
-        lines += [f"{i}. {escape_md(k)}" for i, k in enumerate(t.key_takeaways, 1)]
+        lines += [f"{i}. {escape_md(k)}" for i, k in enumerate(v.takeaways, 1)]
         lines.append("")
-    if t.abstract_translation:
-        lines += [
-            f"**{label(lang, 'abstract_translation')}:** {escape_md(t.abstract_translation)}",
-            "",
-        ]
-    if t.source != "llm":
-        lines += [f"**{label(lang, 'abstract')}:** {escape_md(p.abstract)}", ""]
-    ln = card.links
-    links = (f"[arXiv:{p.id}v{p.version}]({ln.abs}) · [PDF]({ln.pdf}) · "
+    for text, name in ((v.abstract_translation, "abstract_translation"),
+                       (v.abstract, "abstract")):
+        if text:
+            lines += [f"**{label(lang, name)}:** {escape_md(text)}", ""]
+    ln = v.links
+    links = (f"[arXiv:{v.version_id}]({ln.abs}) · [PDF]({ln.pdf}) · [HTML]({ln.html}) · "
              f"[papers.cool]({ln.papers_cool})")
     lines += [f"**{label(lang, 'links')}:** {links}", ""]
-    if with_notice and t.source != "unavailable":
+    if v.with_notice:
         lines += [f"> {escape_md(notice(lang))}", ""]
     return "\n".join(lines)
 
@@ -112,6 +111,7 @@ def card_json(card: PaperCard, with_notice: bool = True) -> dict[str, Any]:
         "links": {
             "abs": card.links.abs,
             "pdf": card.links.pdf,
+            "html": card.links.html,
             "papers_cool": card.links.papers_cool,
         },
     }

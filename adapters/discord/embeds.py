@@ -1,17 +1,20 @@
 """One paper card as one Discord embed dict, within Discord's embed limits.
 
-Text from arXiv and the LLM is escaped (titles are full of `_`, `*` and LaTeX) and
-mentions are neutralised; a card that does not fit is shortened with a link, never dropped.
+Text from arXiv and the LLM has its TeX as Unicode, is escaped (titles are full of `_` and
+`*`) and has mentions neutralised; a card that does not fit is shortened with a link, never
+dropped.
 """
 
 from __future__ import annotations
 
-import re
+from collections.abc import Callable
+from functools import lru_cache
 from typing import Any
 
 from discord.utils import escape_markdown, escape_mentions
 
-from bot.labels import label, notice, short_authors, status_line
+from bot.card_view import CardView, authors_line, card_view
+from bot.labels import label, notice
 from bot.models import PaperCard
 
 TITLE_MAX = 256
@@ -19,26 +22,18 @@ DESCRIPTION_MAX = 4096
 FIELD_NAME_MAX = 256
 FIELD_VALUE_MAX = 1024
 FOOTER_MAX = 2048
-AUTHOR_MAX = 256
 EMBED_TOTAL_MAX = 6000
 COLOR = 0xB31B1B  # arXiv red
 
-_SHORTENED = {"en": "shortened to fit Discord; full text", "zh": "内容过长已截断,全文见"}
-_CONT = {"en": "cont.", "zh": "续"}
-
-
-def _lang_text(table: dict[str, str], language: str) -> str:
-    return table.get(language.split("-")[0], table["en"])
+FIELDS_MAX = 25
+MAX_AUTHORS = 10
+# Cut in this order when a card is over Discord's limits (the rest is never cut).
+SHRINK_ORDER = ("abstract", "abstract_tr", "takeaways", "summary")
 
 
 def safe(text: str) -> str:
     """Escape Markdown and break mentions, for text Discord renders as Markdown."""
     return escape_mentions(escape_markdown(text.strip()))
-
-
-def plain(text: str) -> str:
-    """Break mentions only, for places Discord shows verbatim (footer, author)."""
-    return escape_mentions(text.strip())
 
 
 def clip(text: str, limit: int) -> str:
@@ -86,26 +81,64 @@ def embed_size(embed: dict[str, Any]) -> int:
 
 
 def _fields(name: str, text: str, language: str) -> list[dict[str, Any]]:
-    parts = chunks(text, FIELD_VALUE_MAX)
-    cont = _lang_text(_CONT, language)
+    cont = label(language, "continued")
     return [
         {"name": name if i == 0 else f"{name} ({cont})", "value": part, "inline": False}
-        for i, part in enumerate(parts)
+        for i, part in enumerate(chunks(text, FIELD_VALUE_MAX))
     ]
 
 
-def _takeaway_fields(items: tuple[str, ...], language: str) -> list[dict[str, Any]]:
-    lines = [clip(f"{i}. {safe(t)}", FIELD_VALUE_MAX) for i, t in enumerate(items, 1) if t.strip()]
-    values: list[str] = []
-    for line in lines:
-        if values and len(values[-1]) + 1 + len(line) <= FIELD_VALUE_MAX:
-            values[-1] += "\n" + line
-        else:
-            values.append(line)
-    name = label(language, "takeaways")
-    cont = _lang_text(_CONT, language)
-    return [{"name": name if i == 0 else f"{name} ({cont})", "value": v, "inline": False}
-            for i, v in enumerate(values)]
+def _description(view: CardView, summary: str, safe: Callable[[str], str]) -> str:
+    lines: list[str] = []
+    if view.title_translation:
+        lines.append(f"**{safe(view.title_translation)}**")
+    if view.authors:
+        lines.append(f"*{safe(authors_line(view, MAX_AUTHORS))}*")
+    meta = " · ".join(view.categories)
+    if view.comment:
+        meta = f"{meta} | {view.comment}" if meta else view.comment
+    if meta:
+        lines.append(safe(meta))
+    if view.status:
+        lines.append(f"*{safe(view.status)}*")
+    head = "\n".join(lines)
+    if not summary:
+        return head
+    body = f"**{label(view.language, 'summary')}**\n{safe(summary)}"
+    return f"{head}\n\n{body}" if head else body
+
+
+def _build(view: CardView, url: str, parts: dict[str, str], cut: str,
+           safe: Callable[[str], str] = safe) -> dict[str, Any]:
+    lang, links = view.language, view.links
+    fields: list[dict[str, Any]] = []
+    for key, name in (("takeaways", "takeaways"), ("abstract_tr", "abstract_translation"),
+                      ("abstract", "abstract")):
+        if parts[key]:
+            fields += _fields(label(lang, name), safe(parts[key]), lang)
+    link_line = (f"[arXiv:{view.version_id}]({links.abs}) · [PDF]({links.pdf}) · "
+                 f"[HTML]({links.html}) · [papers.cool]({links.papers_cool})")
+    if cut:
+        link_line += f"\n✂️ *{safe(label(lang, cut))}: [arXiv]({links.abs})*"
+    fields.append({"name": label(lang, "links"), "value": link_line, "inline": False})
+    embed: dict[str, Any] = {
+        "type": "rich",
+        "title": clip(safe(view.title) or view.version_id, TITLE_MAX),
+        "url": url,
+        "color": COLOR,
+        "description": _description(view, parts["summary"], safe),
+        "fields": fields,
+    }
+    if view.with_notice:
+        embed["footer"] = {"text": clip(notice(lang), FOOTER_MAX)}
+    if not embed["description"]:
+        del embed["description"]
+    return embed
+
+
+def _fits(embed: dict[str, Any]) -> bool:
+    return (embed_size(embed) <= EMBED_TOTAL_MAX and len(embed["fields"]) <= FIELDS_MAX
+            and len(embed.get("description", "")) <= DESCRIPTION_MAX)
 
 
 def card_embed(
@@ -113,70 +146,40 @@ def card_embed(
 ) -> dict[str, Any]:
     """The embed for one card; `url` overrides the abs link (embeds sharing a URL merge).
 
-    A card on its own carries the machine-generated notice in its footer (a digest's header
-    has it for all its cards)."""
-    paper, text, links = card.paper, card.text, card.links
-    lang = text.language
-    description: list[str] = []
-    if status := status_line(text):
-        description.append(f"*{safe(status)}*")
-    if text.title_translation and text.title_translation.strip() != paper.title.strip():
-        description.append(f"**{safe(text.title_translation)}**")
-    if text.summary.strip():
-        description.append(safe(text.summary))
-    fields = _takeaway_fields(text.key_takeaways, lang)
-    abstract_fields: list[dict[str, Any]] = []
-    if text.abstract_translation and text.abstract_translation.strip():
-        abstract_fields += _fields(label(lang, "abstract_translation"),
-                                   safe(text.abstract_translation), lang)
-    if text.source != "llm" and paper.abstract.strip():
-        abstract_fields += _fields(label(lang, "abstract"), safe(paper.abstract), lang)
-    link_line = f"[abs]({links.abs}) · [PDF]({links.pdf}) · [papers.cool]({links.papers_cool})"
-    links_field = {"name": label(lang, "links"), "value": link_line, "inline": False}
-    footer = " · ".join(c for c in dict.fromkeys((paper.primary_category, *paper.categories))
-                        if c)
-    if paper.comment:
-        footer += f" · {label(lang, 'comment')}: {paper.comment}"
-    embed: dict[str, Any] = {
-        "type": "rich",
-        "title": clip(safe(re.sub(r"\s+", " ", paper.title)) or paper.id, TITLE_MAX),
-        "url": url or links.abs,
-        "color": COLOR,
-        "description": clip("\n\n".join(description), DESCRIPTION_MAX),
-        "fields": fields + abstract_fields + [links_field],
-        "footer": {"text": _footer(f"arXiv:{paper.id}v{paper.version} · {footer}",
-                                   notice(lang) if with_notice and text.source != "unavailable"
-                                   else "")},
+    Parts come in bot.card_view's order: what Discord has no place for in the title goes
+    first in the description, the abstracts in fields. A card on its own carries the
+    machine-generated notice in its footer (a digest's header has it for all its cards).
+    Over Discord's limits the original abstract is cut first, then the translated one, the
+    takeaways and the summary, and the card says so."""
+    view = card_view(card, with_notice)
+    parts = {
+        "summary": view.summary,
+        "takeaways": "\n".join(f"{i}. {t}" for i, t in enumerate(view.takeaways, 1)),
+        "abstract_tr": view.abstract_translation,
+        "abstract": view.abstract,
     }
-    if paper.authors:
-        embed["author"] = {"name": clip(plain(short_authors(paper.authors, lang)), AUTHOR_MAX)}
-    if not embed["description"]:
-        del embed["description"]
-    return _fit(embed, lang, links.abs)
+    url = url or view.links.abs
+    escape = lru_cache(maxsize=32)(safe)  # a card is rebuilt while it is fitted
 
+    def build(cut: str) -> dict[str, Any]:
+        return _build(view, url, parts, cut, escape)
 
-def _footer(meta: str, note: str) -> str:
-    """Id, categories and comment, then the notice on its own line; only the comment is cut."""
-    if not note:
-        return clip(plain(meta), FOOTER_MAX)
-    return f"{clip(plain(meta), FOOTER_MAX - len(note) - 1)}\n{note}"
-
-
-def _fit(embed: dict[str, Any], language: str, abs_url: str) -> dict[str, Any]:
-    """Shrink an oversized embed: drop trailing content fields, then cut the description,
-    and say it was shortened with a link to the full text."""
-    note = f"*{_lang_text(_SHORTENED, language)}: [arXiv]({abs_url})*"
-    if embed_size(embed) <= EMBED_TOTAL_MAX:
-        return embed
-    fields = embed["fields"]
-    links_field = fields.pop()
-    fields.append({"name": "…", "value": note, "inline": False})
-    while embed_size(embed) + len(links_field["value"]) + len(links_field["name"]) \
-            > EMBED_TOTAL_MAX and len(fields) > 1:
-        fields.pop(-2)
-    fields.append(links_field)
-    overflow = embed_size(embed) - EMBED_TOTAL_MAX
-    if overflow > 0 and "description" in embed:
-        embed["description"] = clip(embed["description"],
-                                    max(len(embed["description"]) - overflow, 1))
+    embed = build("")
+    cut_keys: set[str] = set()
+    while len(embed.get("description", "")) > DESCRIPTION_MAX and parts["summary"]:
+        over = len(embed["description"]) - DESCRIPTION_MAX
+        parts["summary"] = clip(parts["summary"], max(len(parts["summary"]) - over, 1))
+        cut_keys.add("summary")
+        embed = build("truncated")
+    for key in SHRINK_ORDER:
+        while not _fits(embed) and parts[key]:
+            excess = max(embed_size(embed) - EMBED_TOTAL_MAX, 0) + 40  # room for the note
+            if len(embed["fields"]) > FIELDS_MAX:
+                excess = max(excess, FIELD_VALUE_MAX)
+            keep = len(parts[key]) - excess
+            parts[key] = clip(parts[key], keep) if keep >= 40 else ""
+            cut_keys.add(key)
+            embed = build("abstract_cut" if cut_keys == {"abstract"} else "truncated")
+    if "description" in embed:  # only a pathological title translation or comment is left
+        embed["description"] = clip(embed["description"], DESCRIPTION_MAX)
     return embed

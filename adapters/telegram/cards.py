@@ -1,7 +1,9 @@
 """One Telegram message per paper card, and the digest header.
 
-A card never disappears for being long: the translated abstract is shortened first, then
-the original abstract, the summary and the takeaways, and the card links to the full text.
+The parts come in bot.card_view's order; both abstracts sit in expandable quotes. A card
+never disappears for being long: the original abstract is shortened first, then the
+translated one, the summary and the takeaways, and the card says so with a link to the
+full text.
 """
 
 from __future__ import annotations
@@ -9,87 +11,74 @@ from __future__ import annotations
 from dataclasses import replace
 
 from adapters.telegram.markup import (
-    ELLIPSIS,
     Piece,
     join,
     link,
-    one_line,
-    paragraphs,
     shorten,
     tag,
     text,
     utf16_len,
 )
+from bot.card_view import CardView, authors_line, card_view
 from bot.labels import label, notice, quiet_text
 from bot.models import Digest, PaperCard
 
 MAX_AUTHORS = 8
 # Shortened in this order when a card is over budget (the rest is never cut).
-SHRINK_ORDER = ("abstract_tr", "abstract", "summary", "takeaways", "title_tr", "comment")
+SHRINK_ORDER = ("abstract", "abstract_tr", "summary", "takeaways", "title_tr", "comment")
 
 
-def authors_line(authors: tuple[str, ...], lang: str) -> str:
-    shown = ", ".join(one_line(a) for a in authors[:MAX_AUTHORS])
-    more = len(authors) - MAX_AUTHORS
-    return f"{shown} {ELLIPSIS} +{more} {label(lang, 'more_authors')}" if more > 0 else shown
-
-
-def _fields(card: PaperCard) -> dict[str, str]:
-    t = card.text
-    takeaways = "\n".join(
-        f"{i}. {one_line(k)}" for i, k in enumerate((k for k in t.key_takeaways if k.strip()), 1)
-    )
-    unavailable = t.source == "unavailable"
+def _fields(view: CardView) -> dict[str, str]:
     return {
-        "comment": one_line(card.paper.comment or ""),
-        "summary": "" if unavailable else paragraphs(t.summary),
-        "takeaways": "" if unavailable else takeaways,
-        "title_tr": one_line(t.title_translation or ""),
-        "abstract_tr": paragraphs(t.abstract_translation or ""),
-        "abstract": paragraphs(card.paper.abstract) if unavailable else "",
+        "comment": view.comment,
+        "summary": view.summary,
+        "takeaways": "\n".join(f"{i}. {k}" for i, k in enumerate(view.takeaways, 1)),
+        "title_tr": view.title_translation,
+        "abstract_tr": view.abstract_translation,
+        "abstract": view.abstract,
     }
 
 
-def _assemble(
-    card: PaperCard, prefix: str, f: dict[str, str], cut: bool, with_notice: bool
-) -> Piece:
-    lang = card.text.language
-    paper, links = card.paper, card.links
-    head = join([text(prefix), tag("b", link(links.abs, text(one_line(paper.title))))])
-    lines: list[Piece] = [head]
-    if paper.authors:
-        lines.append(tag("i", text(authors_line(paper.authors, lang))))
-    cats = [paper.primary_category] + [c for c in paper.categories if c != paper.primary_category]
-    meta = " · ".join(c for c in cats if c)
+def _head(view: CardView, prefix: str, f: dict[str, str]) -> Piece:
+    lines = []
+    lines.append(join([text(prefix), tag("b", link(view.links.abs, text(view.title)))]))
+    if f["title_tr"]:
+        lines.append(tag("b", text(f["title_tr"])))
+    if view.authors:
+        lines.append(tag("i", text(authors_line(view, MAX_AUTHORS))))
+    meta = " · ".join(view.categories)
     if f["comment"]:
         meta = f"{meta} | {f['comment']}" if meta else f["comment"]
     if meta:
         lines.append(text(meta))
-    if card.text.source == "offline":
-        lines.append(tag("i", text(f"ℹ️ {label(lang, 'offline')}")))
-    elif card.text.source == "unavailable":
-        lines.append(tag("b", text(f"⚠️ {label(lang, 'unavailable')}")))
-    blocks: list[Piece] = [join(lines, "\n")]
-    if f["summary"]:
-        blocks.append(join([tag("b", text(label(lang, "summary"))), text(f["summary"])], "\n"))
-    if f["takeaways"]:
-        blocks.append(
-            join([tag("b", text(label(lang, "takeaways"))), text(f["takeaways"])], "\n")
-        )
-    if f["title_tr"]:
-        blocks.append(join([tag("b", text(label(lang, "title") + ":")), text(f["title_tr"])], " "))
+    if view.status:
+        warn = view.source == "unavailable"
+        lines.append(tag("b" if warn else "i", text(f"{'⚠️' if warn else 'ℹ️'} {view.status}")))
+    return join(lines, "\n")
+
+
+def _assemble(view: CardView, prefix: str, f: dict[str, str], cut: str) -> Piece:
+    """The card message; `cut` names the label that says what was shortened ("" for none)."""
+    lang, links = view.language, view.links
+    blocks: list[Piece] = [_head(view, prefix, f)]
+    for key, name in (("summary", "summary"), ("takeaways", "takeaways")):
+        if f[key]:
+            blocks.append(join([tag("b", text(label(lang, name))), text(f[key])], "\n"))
+    quotes: list[Piece] = []
     for key, name in (("abstract_tr", "abstract_translation"), ("abstract", "abstract")):
         if f[key]:
             quote = tag("blockquote", text(f[key]), " expandable")
-            blocks.append(join([tag("b", text(label(lang, name))), quote], "\n"))
-    foot = [link(links.abs, text(f"arXiv:{paper.id}v{paper.version}")),
-            link(links.pdf, text("PDF")), link(links.papers_cool, text("papers.cool"))]
+            quotes.append(join([tag("b", text(label(lang, name))), quote], "\n"))
+    if quotes:
+        blocks.append(join(quotes, "\n"))
+    foot = [link(links.abs, text(f"arXiv:{view.version_id}")), link(links.pdf, text("PDF")),
+            link(links.html, text("HTML")), link(links.papers_cool, text("papers.cool"))]
     footer = join(foot, " · ")
     if cut:
-        note = join([text(f"✂️ {label(lang, 'truncated')}: "), link(links.abs, text(links.abs))])
+        note = join([text(f"✂️ {label(lang, cut)}: "), link(links.abs, text(links.abs))])
         footer = join([footer, note], "\n")
     blocks.append(footer)
-    if with_notice and card.text.source != "unavailable":
+    if view.with_notice:
         blocks.append(tag("i", text(notice(lang))))
     return join(blocks, "\n\n")
 
@@ -99,30 +88,30 @@ def render_card(card: PaperCard, prefix: str, budget: int, with_notice: bool = T
 
     `with_notice`: a card sent on its own carries the machine-generated notice (a digest's
     header has it for all its cards)."""
-    fields = _fields(card)
-    piece = _assemble(card, prefix, fields, cut=False, with_notice=with_notice)
+    view = card_view(card, with_notice)
+    fields = _fields(view)
+    piece = _assemble(view, prefix, fields, cut="")
     if utf16_len(piece[1]) <= budget:
         return piece
+    cut_keys: set[str] = set()
     for key in SHRINK_ORDER:
-        piece = _assemble(card, prefix, fields, cut=True, with_notice=with_notice)
-        excess = utf16_len(piece[1]) - budget
+        # measured with the longer note; the one shown may be shorter
+        excess = utf16_len(_assemble(view, prefix, fields, "abstract_cut")[1]) - budget
         if excess <= 0:
-            return piece
+            break
         keep = utf16_len(fields[key]) - excess
-        fields[key] = shorten(fields[key], keep) if keep >= 40 else ""
-    piece = _assemble(card, prefix, fields, cut=True, with_notice=with_notice)
+        shorter = shorten(fields[key], keep) if keep >= 40 else ""
+        if shorter != fields[key]:
+            cut_keys.add(key)
+        fields[key] = shorter
+    cut = "abstract_cut" if cut_keys == {"abstract"} else "truncated"
+    piece = _assemble(view, prefix, fields, cut)
     if utf16_len(piece[1]) <= budget:
         return piece
     # Only a pathological title or author list can get here: cut the title itself.
     excess = utf16_len(piece[1]) - budget
-    title = one_line(card.paper.title)
-    short_paper = replace(
-        card.paper,
-        title=shorten(title, max(20, utf16_len(title) - excess - 1)),
-        authors=card.paper.authors[:3],
-    )
-    return _assemble(PaperCard(short_paper, card.text), prefix, fields, cut=True,
-                     with_notice=with_notice)
+    title = shorten(view.title, max(20, utf16_len(view.title) - excess - 1))
+    return _assemble(replace(view, title=title, authors=view.authors[:3]), prefix, fields, cut)
 
 
 def digest_header(digest: Digest) -> Piece:

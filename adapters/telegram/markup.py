@@ -6,12 +6,10 @@ entity parsing, and the plain-text fallback for free.
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 MAX_UNITS = 4096
 BUDGET = 4000  # headroom under Telegram's limit for counting quirks
-MAX_AUTHORS = 8
 ELLIPSIS = "…"
 
 Piece = tuple[str, str]  # (html, visible text)
@@ -53,17 +51,6 @@ def join(pieces: list[Piece], sep: str = "") -> Piece:
 
 def payload(piece: Piece) -> dict[str, Any]:
     return {"text": piece[0], "parse_mode": "HTML", "plain": piece[1], "disable_preview": True}
-
-
-def one_line(value: str) -> str:
-    """Titles arrive hard-wrapped with two-space continuations: make them one line."""
-    return " ".join(value.split())
-
-
-def paragraphs(value: str) -> str:
-    """Join hard-wrapped lines, keep blank-line paragraph breaks."""
-    parts = re.split(r"\n\s*\n", value.strip())
-    return "\n\n".join(one_line(p) for p in parts if p.strip())
 
 
 def shorten(value: str, units: int) -> str:

@@ -21,6 +21,7 @@ TAG_RE = re.compile(
     r"\s*>"
 )
 ATTR_RE = re.compile(r"([a-zA-Z_:-]+)(?:\s*=\s*(\"[^\"]*\"|'[^']*'|[^\s>\"']+))?")
+PLAIN_RE = re.compile(r"[^<&>]+")
 ENTITY_RE = re.compile(r"&(lt|gt|amp|quot|#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6});")
 
 
@@ -98,8 +99,10 @@ def parse_html(source: str) -> str:
         elif ch == ">":
             raise EntityError(f"Unescaped '>' at byte offset {_offset(source, i)}")
         else:
-            visible.append(ch)
-            i += 1
+            run = PLAIN_RE.match(source, i)  # a run of text at once: long cards stay fast
+            assert run is not None
+            visible.append(run.group())
+            i = run.end()
     if stack:
         raise EntityError(f'Can\'t find end tag corresponding to start tag "{stack[-1]}"')
     return "".join(visible)
