@@ -8,6 +8,7 @@ request through the pacer, like the real client's transport does.
 from __future__ import annotations
 
 import asyncio
+import itertools
 import math
 
 import pytest
@@ -73,7 +74,7 @@ def _ids(prefix: str, count: int) -> list[ArxivId]:
 
 def _assert_paced(arxiv: MemoryArxiv) -> None:
     starts = [t for t, _ in arxiv.requests]
-    assert all(b - a >= INTERVAL for a, b in zip(starts, starts[1:], strict=False))
+    assert all(b - a >= INTERVAL for a, b in itertools.pairwise(starts))
 
 
 async def test_one_users_flood_does_not_delay_another_users_one(world) -> None:
