@@ -15,6 +15,7 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 from benchmarks import (
+    abuse,
     arxiv_politeness,
     cards_latency,
     command_path,
@@ -32,6 +33,7 @@ SCENARIOS: list[Scenario] = [
     (fanout.NAME, fanout.run),
     (command_path.NAME, command_path.run),
     (footprint.NAME, footprint.run),
+    (abuse.NAME, abuse.run),
 ]
 DEFAULT_JSON = Path(__file__).resolve().parent / "results.json"
 
@@ -59,7 +61,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, default=DEFAULT_JSON, metavar="PATH",
                         help=f"where to write the results (default: {DEFAULT_JSON.name})")
     parser.add_argument("--only", nargs="*", default=[], metavar="N",
-                        help="run only these scenario numbers (1-6)")
+                        help="run only these scenario numbers (1-7)")
     args = parser.parse_args(argv)
     started = time.monotonic()
     load_before = machine()["loadavg"]
