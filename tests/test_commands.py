@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 import pytest
 
@@ -18,7 +19,7 @@ from bot.commands.wiring import make_completer, make_router
 from bot.config import Config
 from bot.errors import UserError
 from bot.languages import language_name
-from bot.models import ArxivId, ChatRef, IncomingCommand, Reply, Topic
+from bot.models import ArxivId, ChatRef, IncomingCommand, Paper, Reply, Topic
 from bot.services.cards import CardService
 from bot.services.digests import DigestService
 from bot.services.papers import PaperService
@@ -264,6 +265,26 @@ async def test_arxiv_lookups_are_charged_before_they_are_made() -> None:
     other = await bot.send("/summarize 2501.99999", user="8")  # their own budget
     assert other.is_error and other.text.startswith("arXiv has no paper 2501.99999")
     assert bot.source.calls == ["lookup", "lookup"]
+    bot.store.close()
+
+
+class _SlowSource(StaticSource):
+    """arXiv taking its time, so concurrent commands interleave while they wait."""
+
+    async def lookup(self, requester: str, ids: Sequence[ArxivId]) -> dict[str, Paper]:
+        await asyncio.sleep(0.01)
+        return await super().lookup(requester, ids)
+
+
+async def test_a_concurrent_flood_cannot_overspend() -> None:
+    bot = Harness(limit=3)
+    flood = [paper(f"2501.{n:05d}") for n in range(1, 21)]
+    slow = _SlowSource(known={p.id: p for p in flood})
+    bot.core.papers = PaperService(bot.store, slow)
+    replies = await asyncio.gather(*(bot.send(f"/summarize {p.id}") for p in flood))
+    assert sum(not r.is_error for r in replies) == 3
+    assert slow.calls.count("lookup") == 3  # the other 17 never reached arXiv
+    assert bot.llm.calls == 3
     bot.store.close()
 
 

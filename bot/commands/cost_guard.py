@@ -90,14 +90,27 @@ def charge_llm_call(core: Core, cmd: IncomingCommand) -> None:
     charge_llm_calls(core, cmd, 1)
 
 
-def charge_lookup(core: Core, cmd: IncomingCommand, then_llm: bool) -> None:
-    """Charge one arXiv lookup, first checking (with `then_llm`) that the LLM call the
-    answer will need is affordable too: a refused command asks arXiv for nothing."""
+def _reserve_lookup(core: Core, cmd: IncomingCommand, then_llm: bool) -> list[_Budget]:
+    """Charge one arXiv lookup and (with `then_llm`) reserve the LLM call the answer will
+    need, so a refused command asks arXiv for nothing and a flood of concurrent commands
+    cannot all pass the check before any of them is charged. Returns what to `_release`."""
     if not cmd.metered:
-        return
-    if then_llm:
-        _check(core, _llm_budgets(core, cmd), 1, LLM_WORK)
-    _charge(core, [_lookup_budget(core, cmd)], 1, LOOKUPS)
+        return []
+    held = _llm_budgets(core, cmd) if then_llm else []
+    _charge(core, held, 1, LLM_WORK)
+    try:
+        _charge(core, [_lookup_budget(core, cmd)], 1, LOOKUPS)
+    except UserError:
+        _release(core, held)
+        raise
+    return held
+
+
+def _release(core: Core, held: Sequence[_Budget]) -> None:
+    """Give back a reservation; the handler then charges what the answer really costs."""
+    day = core.clock.now().date()
+    for budget in held:
+        core.store.add_llm_usage(budget.key, day, -1)
 
 
 async def paper_for(core: Core, cmd: IncomingCommand, arxiv_id: ArxivId, language: str) -> Paper:
@@ -105,9 +118,13 @@ async def paper_for(core: Core, cmd: IncomingCommand, arxiv_id: ArxivId, languag
     known = core.papers.stored(arxiv_id)
     # A listing-only paper is asked for again just before it is summarised.
     refresh = known is not None and core.cards.needs_llm_call(known, language)
+    held: list[_Budget] = []
     if core.papers.needs_lookup(arxiv_id, refresh):
-        charge_lookup(core, cmd, then_llm=not core.cards.offline)
-    return await core.papers.get(arxiv_id, requester(cmd), refresh=refresh)
+        held = _reserve_lookup(core, cmd, then_llm=not core.cards.offline)
+    try:
+        return await core.papers.get(arxiv_id, requester(cmd), refresh=refresh)
+    finally:
+        _release(core, held)
 
 
 async def digest_listing(core: Core, cmd: IncomingCommand, topics: Sequence[Topic]) -> Listing:
@@ -116,8 +133,11 @@ async def digest_listing(core: Core, cmd: IncomingCommand, topics: Sequence[Topi
     stored = core.digests.stored_listing(topics)
     if stored is not None:
         return stored
-    charge_lookup(core, cmd, then_llm=not core.cards.offline)
-    return await core.digests.fetch_listing(topics)
+    held = _reserve_lookup(core, cmd, then_llm=not core.cards.offline)
+    try:
+        return await core.digests.fetch_listing(topics)
+    finally:
+        _release(core, held)
 
 
 def charge_digest(
