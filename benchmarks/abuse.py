@@ -76,6 +76,8 @@ async def measure(budgets: dict[str, int]) -> dict[str, float]:
             "wait": waited,
             "second_ok": float(not second.is_error and bool(second.cards)),
             "arxiv": float(len(arxiv.requests)),
+            "ids": float(sum(len(r.query.get("id_list", "").split(","))
+                             for r in arxiv.api_requests())),
             "refused": float(sum(r.is_error for r in replies)),
             "llm": float(fake.count),
             "elapsed": elapsed,
@@ -99,6 +101,7 @@ async def run(quick: bool) -> list[Row]:
             at_most(NAME, f"second user's wait ({label})", found["wait"], "s", 10.0,
                     label="10 s", note=note),
             info(NAME, f"arXiv requests for {FLOOD + 1} lookups ({label})", found["arxiv"], ""),
+            info(NAME, f"ids asked of arXiv ({label})", found["ids"], ""),
             info(NAME, f"flood commands refused ({label})", found["refused"], ""),
             info(NAME, f"LLM calls ({label})", found["llm"], ""),
         ]
