@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import re
 from collections.abc import Iterator, Sequence
+from datetime import UTC, datetime
 
 import pytest
 
@@ -266,6 +267,17 @@ async def test_arxiv_lookups_are_charged_before_they_are_made() -> None:
     assert other.is_error and other.text.startswith("arXiv has no paper 2501.99999")
     assert bot.source.calls == ["lookup", "lookup"]
     bot.store.close()
+
+
+async def test_a_listing_only_paper_is_asked_for_again_before_its_summary(bot: Harness) -> None:
+    bot.store.upsert_papers([paper("2411.00009", comment=None)])  # as RSS gives it: no dates
+    bot.source.known["2411.00009"] = paper(
+        "2411.00009", comment="9 pages", published=datetime(2026, 11, 19, tzinfo=UTC)
+    )
+    card = (await bot.send("/summarize 2411.00009")).cards[0]
+    assert card.paper.comment == "9 pages" and bot.source.calls == ["lookup"]
+    assert not (await bot.send("/summarize 2411.00009")).is_error  # complete and cached now
+    assert bot.source.calls == ["lookup"]
 
 
 class _SlowSource(StaticSource):
