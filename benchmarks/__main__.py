@@ -15,6 +15,7 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 from benchmarks import (
+    abuse,
     arxiv_politeness,
     cards_latency,
     command_path,
@@ -36,6 +37,7 @@ SCENARIOS: list[Scenario] = [
     (footprint.NAME, footprint.run),
     (r1_restarts.NAME, r1_restarts.run),
     (r2_faults.NAME, r2_faults.run),
+    (abuse.NAME, abuse.run),
 ]
 DEFAULT_JSON = Path(__file__).resolve().parent / "results.json"
 
@@ -63,7 +65,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, default=DEFAULT_JSON, metavar="PATH",
                         help=f"where to write the results (default: {DEFAULT_JSON.name})")
     parser.add_argument("--only", nargs="*", default=[], metavar="N",
-                        help="run only these scenario numbers (1-6)")
+                        help="run only these scenario numbers (1-7)")
     args = parser.parse_args(argv)
     started = time.monotonic()
     load_before = machine()["loadavg"]

@@ -53,6 +53,8 @@ class BotConfig(Section):
     default_categories: tuple[Category, ...] = ("cs.CL", "cs.AI", "cs.LG")
     digest_time: TimeOfDay = "10:00"
     daily_llm_requests_per_user: Annotated[int, Between(0, 100_000)] = 30
+    daily_llm_requests_per_chat: Annotated[int, Between(0, 1_000_000)] = 100
+    daily_arxiv_lookups_per_user: Annotated[int, Between(0, 100_000)] = 50
     # 0 would re-claim every message while it is being sent; a day is longer than any send.
     delivery_lease_seconds: Annotated[float, Between(1, 86_400)] = 60.0
     # /translate texts are the users' own words: stored translations expire after this.

@@ -56,6 +56,11 @@ class ArxivSource(Protocol):
         """Metadata by id (API `id_list` batches), keyed by unversioned base id."""
         ...
 
+    async def lookup(self, requester: str, ids: Sequence[ArxivId]) -> dict[str, Paper]:
+        """`papers` for an on-demand command: queued fairly per requester and coalesced with
+        other requesters' lookups, after scheduled work."""
+        ...
+
     async def papers_in_window(
         self, categories: Sequence[str], start: datetime, end: datetime
     ) -> list[Paper]:
@@ -275,10 +280,14 @@ class Outbox(Protocol):
 
 
 class UsageStore(Protocol):
-    """Cost guard: on-demand LLM calls per user per day."""
+    """Cost guard: counts per key and day (UTC). Keys name who pays and for what: a user's
+    LLM calls (`telegram:7`), a chat's (`chat:telegram:-100`), a user's arXiv lookups
+    (`arxiv:telegram:7`); see bot/commands/cost_guard.py."""
 
     def llm_usage(self, user_key: str, day: date) -> int: ...
-    def add_llm_usage(self, user_key: str, day: date) -> int: ...
+    def add_llm_usage(self, user_key: str, day: date, amount: int = 1) -> int:
+        """Add `amount` to the key's day; returns the day's new total."""
+        ...
     def forget_usage(self, user_key: str) -> int:
         """Delete the user's counters; returns how many days' rows went."""
         ...

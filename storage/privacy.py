@@ -42,8 +42,11 @@ def purge_translations(db: Database, before: datetime) -> int:
 
 
 def forget_usage(db: Database, user_key: str) -> int:
+    """The user's LLM counters and their arXiv lookup counters (kept as `arxiv:<user>`)."""
     with transaction(db):
-        return db.execute("DELETE FROM llm_usage WHERE user_key = ?", [user_key]).rowcount
+        return db.execute(
+            "DELETE FROM llm_usage WHERE user_key IN (?, ?)", [user_key, f"arxiv:{user_key}"]
+        ).rowcount
 
 
 def forget_chat(db: Database, chat: ChatRef) -> ForgottenChat:

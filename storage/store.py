@@ -182,13 +182,13 @@ class SqliteStore:
         ).fetchone()
         return int(row[0]) if row else 0
 
-    def add_llm_usage(self, user_key: str, day: date) -> int:
-        """Count one on-demand LLM call; returns the day's new total."""
+    def add_llm_usage(self, user_key: str, day: date, amount: int = 1) -> int:
+        """Count `amount` on-demand calls for the key; returns the day's new total."""
         with transaction(self.db):
             self.db.execute(
-                "INSERT INTO llm_usage (user_key, day, count) VALUES (?, ?, 1)"
-                " ON CONFLICT (user_key, day) DO UPDATE SET count = count + 1",
-                [user_key, day.isoformat()],
+                "INSERT INTO llm_usage (user_key, day, count) VALUES (?, ?, ?)"
+                " ON CONFLICT (user_key, day) DO UPDATE SET count = count + excluded.count",
+                [user_key, day.isoformat(), amount],
             )
             return self.llm_usage(user_key, day)
 

@@ -312,3 +312,28 @@ async def test_rss_timeout_names_the_url(fake: FakeArxiv) -> None:
             await client.listing(["cs.CL"])
     _no_category_blame(caught.value)
     assert f"{fake.rss_url}cs.CL" in str(caught.value) and "no answer" in str(caught.value)
+
+
+async def test_failed_metadata_leaves_the_listing_whole(
+    fake: FakeArxiv, client: ArxivClient
+) -> None:
+    papers = _sample_papers("kuhnhomeuk")[:7]
+    fake.set_listing(_as_listed(papers))
+    fake.fail_next(*[Fault.http(503, only="api")] * 3)  # the first batch fails all 3 tries
+    listing = await client.listing(["cs.AI"])
+    assert [p.id for p in listing.papers] == [p.id for p in papers]
+    first, rest = listing.papers[:3], listing.papers[3:]
+    assert all(p.published is None and p.comment is None and p.title for p in first)
+    assert all(p.published is not None for p in rest)  # later batches still merged
+
+
+async def test_lookups_from_several_users_share_one_request(
+    fake: FakeArxiv, client: ArxivClient
+) -> None:
+    ids = ["1707.08567", "1605.08386", "hep-ex/0307015"]
+    found = await asyncio.gather(
+        *(client.lookup(f"telegram:{n}", [ArxivId(i)]) for n, i in enumerate(ids))
+    )
+    assert [list(f) for f in found] == [[i] for i in ids]
+    assert len(fake.api_requests()) == 1
+    assert sorted(fake.api_requests()[0].query["id_list"].split(",")) == sorted(ids)

@@ -216,3 +216,21 @@ def test_the_distribution_has_a_name_of_its_own_and_installs_the_paperbot_comman
     assert project["scripts"] == {"paperbot": "bot.main.cli:main"}
     installed = importlib.metadata.distribution(project["name"])
     assert [e.name for e in installed.entry_points if e.group == "console_scripts"] == ["paperbot"]
+
+
+def test_digest_completes_when_metadata_fails(tmp_path: Path, fake_arxiv) -> None:
+    """With arXiv's API down after the listing came, the digest still has every paper."""
+    fake_arxiv.set_listing(listing_papers())
+    fake_arxiv.fail_next(*[Fault.http(503, only="api")] * 2)
+    env = stand_in_env(tmp_path, fake_arxiv)
+    env["PAPERBOT_ARXIV_MAX_RETRIES"] = "1"
+    result = paperbot("digest", "--config", EXAMPLE, "--format", "json", env=env)
+    assert result.returncode == 0, result.stderr
+    papers = json.loads(result.stdout)["topics"][0]["papers"]
+    assert len(papers) >= 5 and all(p["title"] and p["authors"] for p in papers)
+    assert not any(p["comment"] for p in papers)  # the mark: no API metadata yet
+    assert "metadata" in result.stderr and "unavailable" in result.stderr
+
+    again = paperbot("digest", "--config", EXAMPLE, "--format", "json", env=env)
+    assert again.returncode == 0, again.stderr
+    assert any(p["comment"] for p in json.loads(again.stdout)["topics"][0]["papers"])

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from datetime import UTC, datetime
 
 import pytest
 
@@ -18,7 +20,7 @@ from bot.commands.wiring import make_completer, make_router
 from bot.config import Config
 from bot.errors import UserError
 from bot.languages import language_name
-from bot.models import ArxivId, ChatRef, IncomingCommand, Reply, Topic
+from bot.models import ArxivId, ChatRef, IncomingCommand, Paper, Reply, Topic
 from bot.services.cards import CardService
 from bot.services.digests import DigestService
 from bot.services.papers import PaperService
@@ -31,9 +33,9 @@ GROUP = ChatRef("telegram", "-100", is_private=False)
 
 
 class Harness:
-    def __init__(self, limit: int = 30) -> None:
+    def __init__(self, limit: int = 30, **budgets: int) -> None:
         config = Config()  # equal to config.example.toml (tests/test_config.py)
-        bot = config.bot.model_copy(update={"daily_llm_requests_per_user": limit})
+        bot = config.bot.model_copy(update={"daily_llm_requests_per_user": limit, **budgets})
         config = config.model_copy(update={"bot": bot})
         self.store = SqliteStore.open(":memory:")
         self.source = StaticSource(
@@ -201,6 +203,112 @@ async def test_cost_guard_counts_only_new_llm_work() -> None:
     assert refused.is_error and "resets at 00:00 UTC" in refused.text
     other_user = await bot.send("/translate some new text", user="8")
     assert not other_user.is_error
+    bot.store.close()
+
+
+# --- budgets: per user and per chat, /digest included, checked before arXiv or the LLM ----
+
+
+async def test_digest_is_charged_for_the_cards_it_generates() -> None:
+    bot = Harness(limit=1)
+    await bot.send("/subscribe cs.AI")  # two papers match: two new cards
+    refused = await bot.send("/digest")
+    assert refused.is_error
+    assert refused.text.startswith(
+        "This needs 2 new summaries and translations, and you have 1 of today's 1 left."
+    )
+    assert "resets at 00:00 UTC" in refused.text
+    assert bot.llm.calls == 0
+    bot.store.close()
+
+
+async def test_a_chat_budget_holds_whoever_asks() -> None:
+    bot = Harness(limit=30, daily_llm_requests_per_chat=2)
+    assert not (await bot.send("/translate one", chat=GROUP, user="1")).is_error
+    assert not (await bot.send("/translate two", chat=GROUP, user="2")).is_error
+    refused = await bot.send("/translate three", chat=GROUP, user="3")
+    assert refused.is_error
+    assert refused.text.startswith("This chat has used today's 2 new summaries and translations.")
+    assert not (await bot.send("/translate three", user="3")).is_error  # their own chat
+    assert not (await bot.send("/translate one", chat=GROUP, user="3")).is_error  # cached
+    assert bot.llm.calls == 3
+    bot.store.close()
+
+
+async def test_a_channel_digest_is_charged_to_the_channel() -> None:
+    bot = Harness(limit=30, daily_llm_requests_per_chat=1)
+    await bot.send("/subscribe cs.AI", chat=GROUP)
+    refused = await bot.send("/digest", chat=GROUP, user="5")
+    assert refused.is_error and "this chat has 1 of today's 1 left" in refused.text
+    assert bot.llm.calls == 0
+    bot.store.close()
+
+
+async def test_nothing_is_fetched_when_the_budget_is_spent() -> None:
+    bot = Harness(limit=0)
+    refused = await bot.send("/summarize 1706.03762")
+    assert refused.is_error and "You have used today's 0 new summaries" in refused.text
+    await bot.send("/subscribe cs.AI")
+    assert (await bot.send("/digest")).is_error
+    assert bot.source.calls == [] and bot.llm.calls == 0
+    bot.store.close()
+
+
+async def test_arxiv_lookups_are_charged_before_they_are_made() -> None:
+    bot = Harness(daily_arxiv_lookups_per_user=1)
+    assert not (await bot.send("/summarize 1706.03762")).is_error
+    assert bot.source.calls == ["lookup"]
+    refused = await bot.send("/summarize 2501.99999")
+    assert refused.is_error
+    assert refused.text.startswith("You have used today's 1 arXiv lookups.")
+    assert bot.source.calls == ["lookup"]  # refused before asking arXiv
+    assert not (await bot.send("/summarize 1706.03762")).is_error  # stored and cached: free
+    other = await bot.send("/summarize 2501.99999", user="8")  # their own budget
+    assert other.is_error and other.text.startswith("arXiv has no paper 2501.99999")
+    assert bot.source.calls == ["lookup", "lookup"]
+    bot.store.close()
+
+
+async def test_a_listing_only_paper_is_asked_for_again_before_its_summary(bot: Harness) -> None:
+    bot.store.upsert_papers([paper("2411.00009", comment=None)])  # as RSS gives it: no dates
+    bot.source.known["2411.00009"] = paper(
+        "2411.00009", comment="9 pages", published=datetime(2026, 11, 19, tzinfo=UTC)
+    )
+    card = (await bot.send("/summarize 2411.00009")).cards[0]
+    assert card.paper.comment == "9 pages" and bot.source.calls == ["lookup"]
+    assert not (await bot.send("/summarize 2411.00009")).is_error  # complete and cached now
+    assert bot.source.calls == ["lookup"]
+
+
+class _SlowSource(StaticSource):
+    """arXiv taking its time, so concurrent commands interleave while they wait."""
+
+    async def lookup(self, requester: str, ids: Sequence[ArxivId]) -> dict[str, Paper]:
+        await asyncio.sleep(0.01)
+        return await super().lookup(requester, ids)
+
+
+async def test_a_concurrent_flood_cannot_overspend() -> None:
+    bot = Harness(limit=3)
+    flood = [paper(f"2501.{n:05d}") for n in range(1, 21)]
+    slow = _SlowSource(known={p.id: p for p in flood})
+    bot.core.papers = PaperService(bot.store, slow)
+    replies = await asyncio.gather(*(bot.send(f"/summarize {p.id}") for p in flood))
+    assert sum(not r.is_error for r in replies) == 3
+    assert slow.calls.count("lookup") == 3  # the other 17 never reached arXiv
+    assert bot.llm.calls == 3
+    bot.store.close()
+
+
+async def test_digest_reads_the_stored_announcement() -> None:
+    bot = Harness()
+    await bot.send("/subscribe cs.AI")
+    first = await bot.send("/digest")  # nothing stored yet: one fetch
+    again = await bot.send("/digest")
+    assert not first.is_error and not again.is_error
+    assert [c.paper.id for c in again.digests[0].cards] == ["2411.00001", "2411.00002"]
+    assert bot.source.calls.count("listing") == 1
+    assert bot.llm.calls == 2  # the second digest was all cached, and free
     bot.store.close()
 
 

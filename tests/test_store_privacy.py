@@ -68,8 +68,10 @@ def test_forget_usage(clocked: tuple[SqliteStore, Clock]) -> None:
     for day in (date(2026, 11, 19), date(2026, 11, 20)):
         store.add_llm_usage("telegram:7", day)
     store.add_llm_usage("telegram:8", date(2026, 11, 20))
-    assert store.forget_usage("telegram:7") == 2
+    store.add_llm_usage("arxiv:telegram:7", date(2026, 11, 20), 3)  # the user's lookups
+    assert store.forget_usage("telegram:7") == 3
     assert store.llm_usage("telegram:7", date(2026, 11, 20)) == 0
+    assert store.llm_usage("arxiv:telegram:7", date(2026, 11, 20)) == 0
     assert store.llm_usage("telegram:8", date(2026, 11, 20)) == 1
 
 

@@ -13,6 +13,7 @@ import itertools
 import logging
 import threading
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
 log = logging.getLogger(__name__)
@@ -44,12 +45,22 @@ ARRIVAL_MARGIN_SECONDS = 0.1
 
 @dataclass
 class RequestPacer:
-    """Spaces request starts at least `interval` (+ a small margin) apart, across threads."""
+    """Spaces request starts at least `interval` (+ a small margin) apart, across threads.
+
+    The clock and both sleeps can be replaced, so queues built on it test without waiting.
+    """
 
     interval: float
+    clock: Callable[[], float] = time.monotonic
+    sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
+    sleep_sync: Callable[[float], None] = time.sleep
     records: list[RequestRecord] = field(default_factory=list)
     _last_start: float = float("-inf")
     _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def _free_in(self) -> float:
+        margin = ARRIVAL_MARGIN_SECONDS if self.interval >= 1 else 0.0
+        return self._last_start + self.interval + margin - self.clock()
 
     def _try_start(self, kind: str, url: str) -> float:
         """Record a start now if the interval has passed; else return how long to wait.
@@ -57,11 +68,10 @@ class RequestPacer:
         Measured from the previous actual start, so a late wake-up never shortens a gap.
         """
         with self._lock:
-            now = time.monotonic()
-            margin = ARRIVAL_MARGIN_SECONDS if self.interval >= 1 else 0.0
-            wait = self._last_start + self.interval + margin - now
+            wait = self._free_in()
             if wait > 0:
                 return wait
+            now = self.clock()
             self._last_start = now
             self.records.append(RequestRecord(kind, url, now))
         log.debug("arXiv %s request: %s", kind, url)
@@ -69,12 +79,17 @@ class RequestPacer:
 
     def wait_sync(self, kind: str, url: str) -> None:
         while (delay := self._try_start(kind, url)) > 0:
-            time.sleep(delay)
+            self.sleep_sync(delay)
 
     async def wait(self, kind: str, url: str) -> None:
         # A timed wait, not a poll: each sleep lasts exactly until the next free slot.
-        while (delay := self._try_start(kind, url)) > 0:  # noqa: ASYNC110
-            await asyncio.sleep(delay)
+        while (delay := self._try_start(kind, url)) > 0:
+            await self.sleep(delay)
+
+    async def until_free(self) -> None:
+        """Wait until a request could start, without taking the slot (for coalescing)."""
+        while (delay := self._free_in()) > 0:
+            await self.sleep(delay)
 
     @property
     def requests_made(self) -> int:

@@ -3,6 +3,7 @@
 Requests per run grow with categories and new papers, never with topics or users: one RSS
 request for all categories, then ceil(papers / batch_size) API requests. At most one request is
 in flight and starts are at least `request_interval_seconds` apart, RSS and API together.
+On-demand lookups (`lookup`) wait in a fair, coalescing queue behind this daily work.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from tenacity import AsyncRetrying, RetryCallState, retry_if_exception_type, sto
 
 from bot.arxiv import USER_AGENT
 from bot.arxiv.categories import ARCHIVES, CATEGORIES
+from bot.arxiv.lookups import LookupQueue
 from bot.arxiv.pacing import ArxivRejected, RequestPacer, RequestRecord, TransientArxivError
 from bot.config import ArxivConfig
 from bot.errors import UpstreamError, UserError
@@ -65,6 +67,10 @@ class ArxivClient:
             follow_redirects=True,
         )
         self._gate = asyncio.Lock()  # one request (or API page) in flight at a time
+        self.lookups = LookupQueue(
+            self._lookup_request, self.pacer, self._gate, config.batch_size,
+            max_attempts=config.max_retries + 1,
+        )
 
     @property
     def requests(self) -> list[RequestRecord]:
@@ -76,7 +82,10 @@ class ArxivClient:
         return self.pacer.requests_made
 
     async def listing(self, categories: Sequence[str]) -> Listing:
-        cats = tuple(categories)
+        async with self.lookups.daily():
+            return await self._listing(tuple(categories))
+
+    async def _listing(self, cats: tuple[str, ...]) -> Listing:
         if not cats:
             raise UserError("No categories given.", "Name at least one, such as cs.CL.")
         url = listing_url(self._config.rss_url, cats)
@@ -89,7 +98,7 @@ class ArxivClient:
         if not feed.papers:  # weekend, holiday, or not announced yet: the caller decides
             log.info("arXiv listing for %s is empty", "+".join(cats))
             return Listing(cats, None, ())
-        meta = await self.papers([ArxivId(p.id) for p in feed.papers])
+        meta = await self._metadata([ArxivId(p.id) for p in feed.papers])
         missing = sum(1 for p in feed.papers if p.id not in meta)
         if missing:
             log.info("arXiv API has no metadata yet for %d of %d listed papers", missing,
@@ -97,18 +106,41 @@ class ArxivClient:
         return Listing(cats, feed.announced, tuple(_merge(p, meta.get(p.id)) for p in feed.papers))
 
     async def papers(self, ids: Sequence[ArxivId]) -> dict[str, Paper]:
+        async with self.lookups.daily():
+            return await self._metadata(ids, strict=True)
+
+    async def lookup(self, requester: str, ids: Sequence[ArxivId]) -> dict[str, Paper]:
+        """On-demand metadata by id: queued fairly per requester, coalesced, after daily work."""
+        return await self.lookups.lookup(requester, ids)
+
+    async def _metadata(self, ids: Sequence[ArxivId], strict: bool = False) -> dict[str, Paper]:
+        """Metadata in id_list batches. Unless `strict`, a batch that keeps failing leaves its
+        papers out (a listing keeps what RSS gave them, `published` unset) instead of failing
+        everything: the listing already holds titles, authors and abstracts."""
         wanted = list({i.base: str(i) for i in ids}.values())
         found: dict[str, Paper] = {}
         size = self._config.batch_size
         for start in range(0, len(wanted), size):
-            for paper in await self._batch(wanted[start : start + size]):
+            chunk = wanted[start : start + size]
+            try:
+                batch = await self._batch(chunk)
+            except UpstreamError as exc:
+                if strict:
+                    raise
+                log.warning("arXiv metadata for %d papers unavailable (%s): they keep the "
+                            "listing's text until asked for again", len(chunk), exc)
+                continue
+            for paper in batch:
                 found[paper.id] = paper
         return found
 
     async def papers_in_window(
         self, categories: Sequence[str], start: datetime, end: datetime
     ) -> list[Paper]:
-        query = window_query(categories, start, end)
+        async with self.lookups.daily():
+            return await self._in_window(window_query(categories, start, end), start, end)
+
+    async def _in_window(self, query: str, start: datetime, end: datetime) -> list[Paper]:
         found: dict[str, Paper] = {}
         offset = 0
         while True:
@@ -141,6 +173,7 @@ class ArxivClient:
         return self._api_client
 
     async def aclose(self) -> None:
+        await self.lookups.aclose()
         await self._http.aclose()
         if self._api_client is not None:
             self._api_client.close()
@@ -173,6 +206,9 @@ class ArxivClient:
 
     def _by_ids(self, ids: list[str]) -> list[Paper]:
         return self._api.by_ids(ids)
+
+    async def _lookup_request(self, ids: list[str]) -> list[Paper]:
+        return await self._in_worker(self._by_ids, ids)
 
     async def _in_worker(self, fn: Callable[..., T], *args: Any) -> T:
         return await asyncio.get_running_loop().run_in_executor(self._worker, fn, *args)

@@ -12,6 +12,7 @@ from bot.arxiv.categories import ARCHIVES
 from bot.commands.arguments import Args
 from bot.commands.chat_settings import settings_for
 from bot.commands.context import Core
+from bot.commands.cost_guard import charge_digest, digest_listing
 from bot.commands.kinds import Setting, TopicChoice
 from bot.commands.parsing import usage_error
 from bot.commands.specs import BY_NAME
@@ -128,7 +129,7 @@ async def resume(core: Core, cmd: IncomingCommand, args: Args) -> Reply:
 
 
 async def digest(core: Core, cmd: IncomingCommand, args: Args) -> Reply:
-    """The chat's papers from the latest announcement, now."""
+    """The chat's papers from the latest stored announcement, now (charged like /summarize)."""
     subs = core.store.subscriptions(cmd.chat)
     if not subs:
         raise UserError(
@@ -137,7 +138,8 @@ async def digest(core: Core, cmd: IncomingCommand, args: Args) -> Reply:
         )
     language = settings_for(core, cmd).language
     topics = [s.topic for s in subs]
-    listing = await core.digests.fetch_listing(topics)
+    listing = await digest_listing(core, cmd, topics)
+    charge_digest(core, cmd, topics, listing, language)
     digests = await core.digests.build_many(topics, listing, language)
     return Reply(digests=tuple(digests))
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.commands.arguments import Args
 from bot.commands.chat_settings import settings_for
 from bot.commands.context import Core, user_key
-from bot.commands.cost_guard import charge_llm_call
+from bot.commands.cost_guard import charge_llm_call, paper_for
 from bot.commands.specs import COMMANDS, CommandSpec
 from bot.errors import UserError
 from bot.languages import language_name
@@ -45,7 +45,7 @@ async def summarize(core: Core, cmd: IncomingCommand, args: Args) -> Reply:
     """A paper's card in the asked-for language (the chat's by default)."""
     arxiv_id = args.need("id", ArxivId)
     language = args.get_as("lang", str) or settings_for(core, cmd).language
-    paper = await core.papers.get(arxiv_id)
+    paper = await paper_for(core, cmd, arxiv_id, language)
     if core.cards.needs_llm_call(paper, language):
         charge_llm_call(core, cmd)
     return Reply(cards=(await core.cards.card(paper, language),))
@@ -57,7 +57,7 @@ async def translate(core: Core, cmd: IncomingCommand, args: Args) -> Reply:
     language = args.get_as("lang", str) or settings_for(core, cmd).language
     target = language_name(language)
     if isinstance(subject, ArxivId):
-        paper = await core.papers.get(subject)
+        paper = await paper_for(core, cmd, subject, language)
         return Reply(text=await _translate_paper(core, cmd, paper, language, target))
     text = core.translations.check(str(subject))
     if core.translations.cached(text, language) is None:

@@ -63,6 +63,10 @@ class DigestService:
         """A scope in which each paper keeps its first card per language (CardService)."""
         return self._cards.one_run()
 
+    def stored_listing(self, topics: Sequence[Topic]) -> Listing | None:
+        """The latest stored announcement for these topics' categories; no arXiv request."""
+        return self._store.latest_listing(union_categories(topics))
+
     async def fetch_listing(self, topics: Sequence[Topic]) -> Listing:
         """The latest announcement for all these topics' categories, saved to the store."""
         return await self.fetch_categories(union_categories(topics))

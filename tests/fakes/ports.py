@@ -41,6 +41,10 @@ class StaticSource:
         self.calls.append("papers")
         return {i.base: self.known[i.base] for i in ids if i.base in self.known}
 
+    async def lookup(self, requester: str, ids: Sequence[ArxivId]) -> dict[str, Paper]:
+        self.calls.append("lookup")
+        return {i.base: self.known[i.base] for i in ids if i.base in self.known}
+
     async def papers_in_window(
         self, categories: Sequence[str], start: datetime, end: datetime
     ) -> list[Paper]:
@@ -118,6 +122,9 @@ class AnnouncingSource:
         return Listing(cats, self.announced if papers else None, papers)
 
     async def papers(self, ids: Sequence[ArxivId]) -> dict[str, Paper]:
+        return {}
+
+    async def lookup(self, requester: str, ids: Sequence[ArxivId]) -> dict[str, Paper]:
         return {}
 
     async def papers_in_window(
