@@ -101,7 +101,7 @@ def test_translate_text_and_paper(tmp_path: Path, fake_arxiv, fake_llm) -> None:
         (("summarize", "1706.03762", "--lang", "xx"), "'xx' is not a language I know"),
         (("digest", "--topic", "Nope"), "Unknown topic 'Nope'"),
         (("translate", "hello", "--lang", "zh"), "Translation needs a language model"),
-        (("translate", "x" * 10_000, "--lang", "zh"), "takes up to 4,000"),
+        (("translate", "x" * 10_000, "--lang", "zh"), "the most is 4,000"),
     ],
 )
 def test_bad_input_exits_2_with_one_line(

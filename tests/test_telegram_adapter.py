@@ -19,6 +19,7 @@ from adapters.telegram.config import TelegramConfig
 from adapters.telegram.incoming import ParsedCommand, parse_command
 from bot.errors import (
     ChatMoved,
+    ConfigError,
     DeliveryUncertain,
     MessageRejected,
     RateLimited,
@@ -258,8 +259,9 @@ async def test_stop_is_clean_and_idempotent(fake: FakeTelegram, core: Core) -> N
 async def test_a_wrong_token_fails_start_cleanly_and_send_refuses(fake: FakeTelegram,
                                                                    core: Core) -> None:
     bot = TelegramAdapter(TelegramConfig(base_url=fake.api_url), "999:wrong", core)
-    with pytest.raises(InvalidToken):
+    with pytest.raises(ConfigError, match="rejected") as info:
         await bot.start()
+    assert isinstance(info.value.__cause__, InvalidToken)  # mapped at the seam, like Discord
     assert not bot.app.running and fake.calls("getUpdates") == []
     with pytest.raises(UpstreamError, match="not running"):
         await bot.send(ChatRef("telegram", str(USER)), PAYLOAD)
