@@ -301,6 +301,21 @@ class MetaStore(Protocol):
     def put_meta(self, key: str, value: str) -> None: ...
 
 
+class ArchiveStore(Protocol):
+    """What the web archive reads: the digests the bot planned and the cards it made.
+    Read-only; the site never asks arXiv or the LLM for anything."""
+
+    def planned_digests(self) -> dict[tuple[date, str], list[str]]:
+        """(announcement day, topic name) → paper ids planned for it, over every chat."""
+        ...
+    def announcement_days(self) -> list[date]:
+        """Days with a stored announcement, oldest first."""
+        ...
+    def best_cards(self, base_ids: Sequence[str], language: str) -> dict[str, CardText]:
+        """Per paper its cached card in `language`, else in any language; missing: none."""
+        ...
+
+
 class Store(PaperStore, CardCache, ChatStore, Outbox, UsageStore, MetaStore, Protocol):
     """Every role at once: what the composition root opens and hands out piece by piece."""
 

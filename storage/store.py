@@ -13,7 +13,7 @@ from sqlite_utils import Database
 
 from bot.models import CardText, ChatRef, ChatSettings, OutgoingMessage, Paper, Subscription
 from bot.ports import ClaimedMessage, ForgottenChat, Listing
-from storage import cards, meta, outbox, papers, privacy, subscriptions
+from storage import archive, cards, meta, outbox, papers, privacy, subscriptions
 from storage.db import open_database, transaction
 
 
@@ -166,6 +166,16 @@ class SqliteStore:
 
     def next_due_at(self, platforms: Sequence[str] | None = None) -> datetime | None:
         return outbox.next_due_at(self.db, platforms)
+
+    # the web archive (read-only)
+    def planned_digests(self) -> dict[tuple[date, str], list[str]]:
+        return archive.planned_digests(self.db)
+
+    def announcement_days(self) -> list[date]:
+        return archive.announcement_days(self.db)
+
+    def best_cards(self, base_ids: Sequence[str], language: str) -> dict[str, CardText]:
+        return archive.best_cards(self.db, base_ids, language)
 
     # named values kept across runs
     def get_meta(self, key: str) -> str | None:
