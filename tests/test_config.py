@@ -182,7 +182,7 @@ def test_env_override_error_names_the_variable() -> None:
          "my.toml: channels[0] topics: unknown topic 'nope' (known: R1_Reasoning)"),
         ({"channels": [{"platform": "irc", "chat": "#a", "topics": ["R1_Reasoning"]}]},
          "my.toml: channels[0] platform: unknown platform 'irc' "
-         "(known: console, discord, telegram)"),
+         "(known: console, discord, telegram, web)"),
         ({"channels": [{"platform": "telegram", "chat": "#a", "topics": ["R1_Reasoning"]}]},
          'my.toml: channels[0] chat: expected "@channelname" or a numeric chat id'),
         ({"channels": [{"platform": "discord", "chat": "general", "topics": ["R1_Reasoning"]}]},

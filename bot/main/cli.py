@@ -1,4 +1,4 @@
-"""`paperbot run|digest|summarize|translate|chat|check`.
+"""`paperbot run|digest|summarize|translate|site|chat|check`.
 
 `summarize`, `translate` and `chat` go through the same router as Telegram and Discord.
 
@@ -69,6 +69,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("text", metavar="ID_OR_URL_OR_TEXT")
     p.add_argument("--lang", metavar="CODE", required=True)
 
+    p = add("site", "Build the web archive (pages and feeds) from the store.")
+    p.add_argument("--output", metavar="DIR", help="folder to write (default: [web] output)")
+
     add("chat", "Talk to the bot here: every chat command, as one local user (no token needed).")
     add("check", "Validate the config and print it with secrets masked.")
     add("run", "Run the bot: Telegram/Discord adapters, scheduler and delivery.")
@@ -128,6 +131,8 @@ async def _dispatch(args: argparse.Namespace, config: Config) -> int:
         return await post_digests(config, args.topic, args.channel)
     async with build(config) as parts:
         core = parts.core
+        if args.command == "site":
+            return await _site(args, parts)
         if args.command == "chat":
             return await _chat(parts)
         if parts.llm.offline and args.command != "translate":
@@ -173,6 +178,20 @@ async def _digest(args: argparse.Namespace, config: Config, core: Any) -> int:
     else:
         text = "\n\n".join(digest_markdown(d) for d in digests)
     _emit(text, args.output)
+    return 0
+
+
+async def _site(args: argparse.Namespace, parts: Parts) -> int:
+    """`paperbot site`: what the bot delivered or built, as pages and feeds; no network."""
+    from bot.main.web import build_site, web_config
+
+    out = Path(args.output or web_config(parts.config).output).expanduser()
+    try:
+        report = await build_site(parts, out)
+    except OSError as exc:
+        raise UserError(f"Cannot write the site to {out}: {exc.strerror or exc}.",
+                        "Give a folder you can write with --output.") from None
+    print(f"paperbot: wrote {out}: {report.summary()}", file=sys.stderr)
     return 0
 
 

@@ -63,6 +63,8 @@ class Service:
         )
         self.scheduler = Scheduler(core.clock)
         self._stop = asyncio.Event()
+        # Told after a slot planned a digest (the web archive rebuilds then).
+        self.after_digest: Callable[[], None] | None = None
         parts.events.listen(self._chat_changed)
 
     def schedule_all(self) -> None:
@@ -92,6 +94,8 @@ class Service:
         added = await self.cycle.serve(key)
         if added:
             self.dispatcher.notify()
+            if self.after_digest is not None:
+                self.after_digest()
         return added
 
     async def catch_up(self) -> None:
@@ -221,12 +225,21 @@ async def run(config: Config) -> int:
             )
         platforms.log_failures()
         service = Service(parts, platforms)
+        web = None
+        if getattr(config.platform("web"), "listen", ""):
+            from bot.main.web import start_web  # jinja2 and feedgen load only when serving
+
+            web = await start_web(parts)
+        if web is not None:
+            service.after_digest = web.digest_planned
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(sig, service.stop)
         try:
             await service.run()
         finally:
+            if web is not None:
+                await web.stop()
             await platforms.stop()
             log.warning(
                 "paperbot: stopped; %d messages wait in the outbox", parts.store.pending_count()
