@@ -185,7 +185,7 @@ async def _site(args: argparse.Namespace, parts: Parts) -> int:
     """`paperbot site`: what the bot delivered or built, as pages and feeds; no network."""
     from bot.main.web import build_site, web_config
 
-    out = Path(args.output or web_config(parts.config).output).expanduser()
+    out = args.output or web_config(parts.config).output
     try:
         report = await build_site(parts, out)
     except OSError as exc:

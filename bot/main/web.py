@@ -30,13 +30,15 @@ def web_config(config: Config) -> WebConfig:
     return section if isinstance(section, WebConfig) else WebConfig()
 
 
-async def build_site(parts: Parts, out: Path) -> BuildReport:
+async def build_site(parts: Parts, out: Path | str) -> BuildReport:
     """Read the archive from the store, then render and write it off the loop."""
     config = parts.config
     web = web_config(config)
     archive = collect(config.topics, parts.store, parts.store, web.language or config.bot.language)
     renderer = SiteRenderer(archive, SiteOptions(web.title, web.base_url, web.feed_entries))
-    return await asyncio.to_thread(lambda: write_files(out, renderer.files()))
+    return await asyncio.to_thread(
+        lambda: write_files(Path(out).expanduser(), renderer.files())
+    )
 
 
 class WebPublisher:
