@@ -76,9 +76,10 @@ def atom(info: FeedInfo, items: Sequence[FeedItem]) -> bytes:
         entry = gen.add_entry()
         entry.id(item.id)
         entry.title(view.title)
-        entry.link(href=item.url(info.base_url), rel="alternate", type="text/html")
-        if info.base_url:
-            entry.link(href=view.links.abs, rel="related", type="text/html")
+        # One link only: feedgen 1.0 writes an entry link's href but drops its rel and type,
+        # so a second one would be a second "alternate" (RFC 4287 forbids that). The
+        # content links arXiv.
+        entry.link(href=item.url(info.base_url))
         for name in view.authors:
             entry.author({"name": name})
         entry.published(item.when)
