@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from importlib.resources import files
 from itertools import groupby
 from typing import Any
+from urllib.parse import urlsplit
 
 from jinja2 import Environment, PackageLoader
 from markupsafe import Markup
@@ -74,8 +75,9 @@ class SiteRenderer:
     def _page(self, template: str, path: str, **context: Any) -> tuple[str, bytes]:
         base = self.options.base_url
         context.setdefault("description", self.W["description"])
+        context.setdefault("root", paths.root_of(path))
         html = ENV.get_template(template).render(
-            lang=self.lang, W=self.W, L=self.L, notice=notice(self.lang), root=paths.root_of(path),
+            lang=self.lang, W=self.W, L=self.L, notice=notice(self.lang),
             site_title=self.options.title, canonical=base + path if base else "", **context,
         )
         return path, html.encode()
@@ -103,7 +105,9 @@ class SiteRenderer:
     def files(self) -> Iterator[tuple[str, bytes]]:
         yield "style.css", files("adapters.web").joinpath("templates/style.css").read_bytes()
         yield self._index()
-        yield self._page("404.html", "404.html", title=self.W["not_found"])
+        # Served at any missing address, so its links start from the site's root path.
+        root = urlsplit(self.options.base_url).path or "/"
+        yield self._page("404.html", "404.html", title=self.W["not_found"], root=root)
         for topic in self.archive.topics:
             yield from self._topic(topic)
         yield from self._papers()

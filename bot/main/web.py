@@ -66,13 +66,13 @@ class WebPublisher:
     async def _rebuild_forever(self) -> None:
         while True:
             await self._wanted.wait()
-            await asyncio.sleep(COALESCE_SECONDS)
+            if self.builds:  # the first build (at start) has nothing to wait for
+                await asyncio.sleep(COALESCE_SECONDS)
             self._wanted.clear()
             try:
                 report = await build_site(self.parts, self.out)
             except Exception:  # a failed rebuild keeps the old pages; the next digest retries
                 log.exception("web: could not rebuild the site in %s", self.out)
-                continue
             self.builds += 1
             log.info("web: rebuilt %s: %s", self.out, report.summary())
 
