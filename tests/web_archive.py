@@ -11,6 +11,7 @@ from storage.store import SqliteStore
 
 TOPIC = Topic("R1_Reasoning", ("cs.CL", "cs.AI"), keywords=("reasoning",))
 HOSTILE_TITLE = "<script>alert(1)</script></title>{{ 7*7 }} Reasoning & <b>bold</b>"
+LLM_MARKUP = "<i>不是标签</i>"  # a model's stray tag: shown as the text it is
 NOW = datetime(2026, 3, 30, 12, tzinfo=UTC)
 
 
@@ -33,7 +34,7 @@ def paper(day: date, i: int, title: str | None = None) -> Paper:
 def card(p: Paper, language: str = "zh") -> CardText:
     return CardText(
         summary=f"本文研究 $\\alpha$ 推理:{p.title}",
-        key_takeaways=("第一点 <i>不是标签</i>", "第二点 $x^2$", "第三点"),
+        key_takeaways=(f"第一点 {LLM_MARKUP}", "第二点 $x^2$", "第三点"),
         title_translation=f"推理的扩展 {p.id}",
         abstract_translation="我们研究推理。",
         source="llm",
