@@ -24,6 +24,7 @@ from benchmarks import (
     llm_cost,
     r1_restarts,
     r2_faults,
+    site,
 )
 from benchmarks.report import Row, blocked, machine, progress, table, write_json
 
@@ -38,6 +39,7 @@ SCENARIOS: list[Scenario] = [
     (r1_restarts.NAME, r1_restarts.run),
     (r2_faults.NAME, r2_faults.run),
     (abuse.NAME, abuse.run),
+    (site.NAME, site.run),
 ]
 DEFAULT_JSON = Path(__file__).resolve().parent / "results.json"
 

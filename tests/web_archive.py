@@ -50,10 +50,13 @@ def add_day(
     topic: Topic = TOPIC,
     hostile: bool = False,
     delivered: bool = True,
+    first: int = 0,
 ) -> list[Paper]:
     """One announcement day: its listing, a card per paper, and (delivered) the digest's
-    outbox row for one channel; `hostile` makes the first title an attack."""
-    papers = [paper(day, i, HOSTILE_TITLE if hostile and i == 0 else None) for i in range(count)]
+    outbox row for one channel; `hostile` makes the first title an attack; ids are numbered
+    from `first`."""
+    papers = [paper(day, i, HOSTILE_TITLE if hostile and i == first else None)
+              for i in range(first, first + count)]
     store.save_listing(Listing(topic.categories, day, tuple(papers)))
     for p in papers:
         store.put_card(p.id, p.version, card(p), "v1")

@@ -75,10 +75,27 @@ def _placeholder(language: str) -> CardText:
     return CardText("", (), None, None, "unavailable", language)
 
 
+class _Listings:
+    """Each day's stored papers read once for all topics (every topic's categories), not
+    once per topic: `Topic.matches` picks each topic's own."""
+
+    def __init__(self, papers: PaperStore, topics: Sequence[Topic]) -> None:
+        self._papers = papers
+        self._categories = list(dict.fromkeys(c for t in topics for c in t.categories))
+        self._days: dict[date, dict[str, Paper]] = {}
+
+    def on(self, day: date) -> dict[str, Paper]:
+        if day not in self._days:
+            listing = self._papers.get_listing(self._categories, day)
+            self._days[day] = {p.id: p for p in listing.papers} if listing else {}
+        return self._days[day]
+
+
 def _topic_days(
     topic: Topic,
     planned: dict[tuple[date, str], list[str]],
     days: Sequence[date],
+    listings: _Listings,
     papers: PaperStore,
     archive: ArchiveStore,
     language: str,
@@ -90,8 +107,7 @@ def _topic_days(
             wanted.setdefault(day, {}).update(dict.fromkeys(ids))
     out: list[Day] = []
     for day in sorted(set(days) | set(wanted), reverse=True):
-        listing = papers.get_listing(topic.categories, day)
-        listed: dict[str, Paper] = {p.id: p for p in listing.papers} if listing else {}
+        listed = listings.on(day)
         matching = [pid for pid, p in listed.items() if topic.matches(p)]
         ids = list(wanted.get(day, {}))
         cards = archive.best_cards([*ids, *matching], language)
@@ -117,10 +133,13 @@ def collect(
     private) with cards preferably in `language`."""
     planned = archive.planned_digests()
     days = archive.announcement_days()
+    listings = _Listings(papers, topics)
     return Archive(
         language,
         tuple(
-            TopicArchive(t, tuple(_topic_days(t, planned, days, papers, archive, language)))
+            TopicArchive(
+                t, tuple(_topic_days(t, planned, days, listings, papers, archive, language))
+            )
             for t in topics
         ),
     )
