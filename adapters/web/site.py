@@ -64,7 +64,18 @@ def write_files(out: Path, files: Iterable[tuple[str, bytes]]) -> BuildReport:
     report = BuildReport()
     out.mkdir(parents=True, exist_ok=True)
     produced: list[str] = []
+    # Index pages go last, so a reader never follows a link to a page not written yet.
+    indexes: list[tuple[str, bytes]] = []
     for relative, data in files:
+        if Path(relative).name == "index.html":
+            indexes.append((relative, data))
+            continue
+        produced.append(relative)
+        if _write_if_changed(out / relative, data):
+            report.written.append(relative)
+        else:
+            report.unchanged += 1
+    for relative, data in indexes:
         produced.append(relative)
         if _write_if_changed(out / relative, data):
             report.written.append(relative)

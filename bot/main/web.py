@@ -73,8 +73,9 @@ class WebPublisher:
                 report = await build_site(self.parts, self.out)
             except Exception:  # a failed rebuild keeps the old pages; the next digest retries
                 log.exception("web: could not rebuild the site in %s", self.out)
+            else:
+                log.info("web: rebuilt %s: %s", self.out, report.summary())
             self.builds += 1
-            log.info("web: rebuilt %s: %s", self.out, report.summary())
 
     async def stop(self) -> None:
         if self._task is not None:
