@@ -9,6 +9,7 @@ from functools import partial
 from bot.arxiv.categories import CATEGORIES
 from bot.commands import chat_handlers, forget, handlers
 from bot.commands.arguments import Args
+from bot.commands.chat_settings import settings_for
 from bot.commands.context import Core
 from bot.commands.kinds import ParseContext, Setting
 from bot.commands.router import Router
@@ -43,7 +44,10 @@ def make_router(core: Core) -> Router:
 
     context = ParseContext(core.config.topics, core.config.bot.default_categories)
     return Router(
-        {name: partial(fn, core) for name, fn in _HANDLERS.items()}, on_seen=seen, context=context
+        {name: partial(fn, core) for name, fn in _HANDLERS.items()},
+        on_seen=seen,
+        context=context,
+        language_of=lambda cmd: settings_for(core, cmd).language,
     )
 
 

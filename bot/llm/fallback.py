@@ -79,8 +79,9 @@ class OfflineLLM:
 
     async def translate(self, text: str, language: str) -> str:
         raise UserError(
-            f"Translation needs an LLM: set {self._config.api_key_env} to an API key "
+            "Translation needs an LLM: set {env} to an API key "
             "(and [llm] base_url / model in the config for other providers).",
+            env=self._config.api_key_env,
         )
 
 
