@@ -24,7 +24,7 @@ from adapters.console.adapter import ConsolePlatform
 from adapters.console.config import ConsoleConfig
 from adapters.console.incoming import CHAT
 from adapters.console.render import card_json, card_markdown, digest_markdown, digests_json
-from bot.commands.wiring import make_router
+from bot.commands.wiring import make_chat_language, make_router
 from bot.config import Config, load_config, masked, resolve_path
 from bot.errors import ConfigError, UpstreamError, UserError
 from bot.languages import normalize_language
@@ -222,7 +222,7 @@ async def _chat(parts: Parts) -> int:
     """`paperbot chat`: every chat command in this terminal, through the same router."""
     router = make_router(parts.core)
     section = parts.config.platform("console") or ConsoleConfig()
-    console = ConsolePlatform(section, router.handle)
+    console = ConsolePlatform(section, router.handle, language=make_chat_language(parts.core))
     await console.start()
     try:
         await console.session()
