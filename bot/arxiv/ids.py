@@ -96,12 +96,12 @@ def _from_match(match: re.Match[str], text: str) -> ArxivId:
                 text=_shorten(text),
             )
         if (digits == 4) != (yymm <= "1412"):
-            rule = "before 2015 have 4" if digits == 5 else "since 2015 have 5"
             raise UserError(
-                "'{text}' is not an arXiv id: ids from {rule} digits after the dot.",
+                "'{text}' is not an arXiv id: ids before 2015 have 4 digits after the dot."
+                if digits == 5
+                else "'{text}' is not an arXiv id: ids since 2015 have 5 digits after the dot.",
                 _HINT,
                 text=_shorten(text),
-                rule=rule,
             )
         return ArxivId(match["new"], version)
     _check_month(match["omm"], text)
