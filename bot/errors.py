@@ -17,9 +17,10 @@ class PaperbotError(Exception):
 class UserError(PaperbotError):
     """Bad input: the message says what is wrong, the hint what would be right.
 
-    Both are msgids (English text with `{name}` placeholders) filled from `args`; `label`
+    Both are msgids (English text with `{name}` placeholders) filled from `params`; `label`
     names the argument at fault and `usage` is the command's usage line, both shown as-is.
-    `str()` is the English text (logs, the CLI); `say(language)` is what a reader sees."""
+    `message`, `hint` and `str()` are the English text (logs, the CLI); `say(language)` is
+    what a reader sees."""
 
     def __init__(
         self,
@@ -29,27 +30,34 @@ class UserError(PaperbotError):
         *,
         label: str | None = None,
         usage: str | None = None,
-        **args: object,
+        **params: object,
     ) -> None:
-        self.message = Message(message, args)
-        self.hint = Message(hint, args) if hint else None
+        super().__init__(message)
+        self.msgid = message
+        self.hint_id = hint
+        self.params = params
         self.label = label
         self.usage = usage
-        super().__init__(message)
+
+    @property
+    def message(self) -> str:
+        return Message(self.msgid, self.params).say("en")
+
+    @property
+    def hint(self) -> str | None:
+        return Message(self.hint_id, self.params).say("en") if self.hint_id else None
 
     def with_usage(self, label: str | None, usage: str) -> UserError:
         """The same error, naming the argument at fault and showing the command's usage."""
-        err = UserError(self.message.msgid, label=label, usage=usage, **self.message.args)
-        err.hint = self.hint
-        return err
+        return UserError(self.msgid, self.hint_id, label=label, usage=usage, **self.params)
 
     def say(self, language: str) -> str:
         """The error as the reader sees it, in `language`."""
-        text = self.message.say(language)
+        text = Message(self.msgid, self.params).say(language)
         if self.label:
             text = f"{self.label}: {text}"
-        if self.hint:
-            text = f"{text} {self.hint.say(language)}"
+        if self.hint_id:
+            text = f"{text} {Message(self.hint_id, self.params).say(language)}"
         if self.usage:
             text = f"{text} {tr(language, 'Usage: {usage}', usage=self.usage)}"
         return text
