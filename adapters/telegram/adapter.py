@@ -44,7 +44,7 @@ log = logging.getLogger(__name__)
 PLAIN_TEXT_HINT = N_("I answer commands: send /help to see what I can do.")
 # The command menu per client language; Telegram takes ISO 639-1 codes only, so zh-Hant
 # clients see the zh menu. "" is the default for every other language.
-MENU_LANGUAGES = {"": "en", "en": "en", "zh": "zh", "ja": "ja"}
+MENU_LANGUAGES = {"": "en", "zh": "zh", "ja": "ja"}
 # Interactive replies wait out flood limits (a crowd writing at once); the outbox retries itself.
 REPLY_RETRIES = 5
 
