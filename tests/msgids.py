@@ -67,7 +67,7 @@ def scan(paths: list[Path] | None = None) -> tuple[list[Found], list[str]]:
     bad: list[str] = []
     for path in paths or source_files():
         tree = ast.parse(path.read_text(encoding="utf-8"))
-        rel = path.relative_to(ROOT).as_posix()
+        rel = path.relative_to(ROOT).as_posix() if path.is_relative_to(ROOT) else path.name
         for node in ast.walk(tree):
             if not isinstance(node, ast.Call):
                 continue

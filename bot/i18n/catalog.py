@@ -23,14 +23,17 @@ def po_path(language: str) -> Path:
     return LOCALES / INTERFACE_LANGUAGES[language] / "LC_MESSAGES" / f"{DOMAIN}.po"
 
 
+@cache
 def interface_language(language: str | None) -> str:
-    """The catalogue to speak for a chat language: its own, its base ("zh-TW" → "zh-tw",
+    """The catalogue to speak for a chat language or client locale ("zh-Hant-TW" → "zh-tw",
     "ja-JP" → "ja"), else English (cards may be in Korean; the interface then is English)."""
+    from bot.languages import language_from_locale  # bot.languages needs bot.errors first
+
     code = (language or "").strip().lower().replace("_", "-")
-    for candidate in (code, code.split("-")[0]):
-        if candidate in INTERFACE_LANGUAGES:
-            return candidate
-    return "en"
+    if code in INTERFACE_LANGUAGES:
+        return code
+    known = language_from_locale(code)
+    return known if known in INTERFACE_LANGUAGES else "en"
 
 
 @cache
