@@ -14,17 +14,29 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from bot.languages import language_from_locale
+from bot.models import ChatRef
 from bot.ports import CommandHandler, Completer, MetaStore, Platform, Renderer
+
+ChatLanguage = Callable[[ChatRef, str | None], str]
+"""The interface language of a chat, given the writer's client locale (if known)."""
+
+
+def locale_language(chat: ChatRef, locale: str | None) -> str:
+    """Without the core's chat settings: the client's locale when supported, else English."""
+    return language_from_locale(locale) or "en"
 
 
 @dataclass(frozen=True)
 class PlatformContext:
-    """What the core gives a platform when it is built: where commands go, and where it
-    may keep small values across runs (None: nothing is kept)."""
+    """What the core gives a platform when it is built: where commands go, where it may keep
+    small values across runs (None: nothing is kept), and what language a chat speaks (for
+    what the adapter says itself: hints, last-resort errors)."""
 
     handle: CommandHandler
     complete: Completer
     meta: MetaStore | None = None
+    language: ChatLanguage = locale_language
 
 
 def _any_chat(chat: str) -> str:

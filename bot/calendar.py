@@ -17,46 +17,49 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from bot.i18n import N_
+
 EASTERN = ZoneInfo("America/New_York")
 ANNOUNCE_AT = time(20, 0)  # US Eastern
 CUTOFF_AT = time(14, 0)  # US Eastern submission deadline, Monday to Friday
 _ANNOUNCE_WEEKDAYS = frozenset({6, 0, 1, 2, 3})  # Sunday .. Thursday
 _LOOKAROUND_DAYS = 60  # no arXiv closure has ever been this long
 
-# US Eastern dates on which the 20:00 announcement does not happen.
+# US Eastern dates on which the 20:00 announcement does not happen, with the holiday's name
+# (a msgid: notices say it in the reader's language).
 # 2025 is arXiv's published list; 2024, 2026 and 2027 follow the pattern arXiv has used since
 # 2023: New Year, MLK day, Juneteenth, Independence Day, Labor Day, Thanksgiving, Christmas.
 # A holiday that falls on a Friday defers the Sunday announcement (as on Sun 6 July 2025).
 # arXiv does not list Memorial Day or Presidents' Day, so neither is here.
 HOLIDAYS: dict[date, str] = {
-    date(2024, 1, 1): "New Year's Day",
-    date(2024, 1, 15): "Martin Luther King Jr. Day",
-    date(2024, 6, 19): "Juneteenth",
-    date(2024, 7, 4): "Independence Day",
-    date(2024, 9, 2): "Labor Day",
-    date(2024, 11, 28): "Thanksgiving",
-    date(2024, 12, 25): "Christmas",
-    date(2025, 1, 1): "New Year's Day",
-    date(2025, 1, 20): "Martin Luther King Jr. Day",
-    date(2025, 6, 19): "Juneteenth",
-    date(2025, 7, 6): "Independence Day (Friday 4 July)",
-    date(2025, 9, 1): "Labor Day",
-    date(2025, 11, 27): "Thanksgiving",
-    date(2025, 12, 25): "Christmas",
-    date(2026, 1, 1): "New Year's Day",
-    date(2026, 1, 19): "Martin Luther King Jr. Day",
-    date(2026, 6, 21): "Juneteenth (Friday 19 June)",
-    date(2026, 7, 5): "Independence Day (observed Friday 3 July)",
-    date(2026, 9, 7): "Labor Day",
-    date(2026, 11, 26): "Thanksgiving",
-    date(2026, 12, 27): "Christmas (Friday 25 December)",
-    date(2027, 1, 3): "New Year's Day (Friday 1 January)",
-    date(2027, 1, 18): "Martin Luther King Jr. Day",
-    date(2027, 6, 20): "Juneteenth (observed Friday 18 June)",
-    date(2027, 7, 5): "Independence Day (observed)",
-    date(2027, 9, 6): "Labor Day",
-    date(2027, 11, 25): "Thanksgiving",
-    date(2027, 12, 26): "Christmas (observed Friday 24 December)",
+    date(2024, 1, 1): N_("New Year's Day"),
+    date(2024, 1, 15): N_("Martin Luther King Jr. Day"),
+    date(2024, 6, 19): N_("Juneteenth"),
+    date(2024, 7, 4): N_("Independence Day"),
+    date(2024, 9, 2): N_("Labor Day"),
+    date(2024, 11, 28): N_("Thanksgiving"),
+    date(2024, 12, 25): N_("Christmas"),
+    date(2025, 1, 1): N_("New Year's Day"),
+    date(2025, 1, 20): N_("Martin Luther King Jr. Day"),
+    date(2025, 6, 19): N_("Juneteenth"),
+    date(2025, 7, 6): N_("Independence Day (Friday 4 July)"),
+    date(2025, 9, 1): N_("Labor Day"),
+    date(2025, 11, 27): N_("Thanksgiving"),
+    date(2025, 12, 25): N_("Christmas"),
+    date(2026, 1, 1): N_("New Year's Day"),
+    date(2026, 1, 19): N_("Martin Luther King Jr. Day"),
+    date(2026, 6, 21): N_("Juneteenth (Friday 19 June)"),
+    date(2026, 7, 5): N_("Independence Day (observed Friday 3 July)"),
+    date(2026, 9, 7): N_("Labor Day"),
+    date(2026, 11, 26): N_("Thanksgiving"),
+    date(2026, 12, 27): N_("Christmas (Friday 25 December)"),
+    date(2027, 1, 3): N_("New Year's Day (Friday 1 January)"),
+    date(2027, 1, 18): N_("Martin Luther King Jr. Day"),
+    date(2027, 6, 20): N_("Juneteenth (observed Friday 18 June)"),
+    date(2027, 7, 5): N_("Independence Day (observed)"),
+    date(2027, 9, 6): N_("Labor Day"),
+    date(2027, 11, 25): N_("Thanksgiving"),
+    date(2027, 12, 26): N_("Christmas (observed Friday 24 December)"),
 }
 
 
@@ -74,6 +77,21 @@ def _moment(day: date) -> datetime:
 def holiday(day: date) -> str | None:
     """Why arXiv does not announce on this US Eastern date, if it is a known closure."""
     return HOLIDAYS.get(day)
+
+
+def skipped_holiday(at: datetime) -> str | None:
+    """The latest holiday whose 20:00 announcement was skipped since the last announcement
+    before `at` (the name a quiet-day notice gives), or None for a plain weekend."""
+    local = _eastern(at)
+    last = last_announcement(at)
+    day = local.date()
+    while last is None or _moment(day) > last:
+        if day in HOLIDAYS and _moment(day) <= local:
+            return HOLIDAYS[day]
+        day -= timedelta(days=1)
+        if last is None and local.date() - day > timedelta(days=_LOOKAROUND_DAYS):
+            return None
+    return None
 
 
 def is_announcement_day(day: date) -> bool:

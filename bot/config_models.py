@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 from pydantic import (
     AfterValidator,
     ConfigDict,
+    Field,
     GetPydanticSchema,
     PrivateAttr,
     StringConstraints,
@@ -118,6 +119,19 @@ class TopicEntry(Section):
     exclude_keywords: tuple[Annotated[str, AfterValidator(_keyword)], ...] = ()
     include_cross_lists: bool = True
     max_papers: Annotated[int, Between(1, 500)] = 50
+    # Terms the card prompt must render this way (term → rendering in the reader's language).
+    glossary: dict[
+        Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=80)],
+        Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=80)],
+    ] = Field(default_factory=dict)
+
+    @field_validator("glossary", mode="before")
+    @classmethod
+    def _pairs(cls, value: object) -> object:
+        # A Topic (validated from attributes) carries its glossary as (term, rendering) pairs.
+        if isinstance(value, tuple | list):
+            return dict(value)
+        return value
 
     @field_validator("categories")
     @classmethod
@@ -127,7 +141,7 @@ class TopicEntry(Section):
         return value
 
     def to_topic(self) -> Topic:
-        return Topic(**dict(self))
+        return Topic(**{**dict(self), "glossary": tuple(self.glossary.items())})
 
 
 # Pydantic validates a table as a TopicEntry; the core gets the frozen dataclass it knows.
@@ -193,6 +207,7 @@ DEFAULT_TOPICS = (
         categories=("cs.CL", "cs.AI", "cs.LG"),
         keywords=("reasoning", "chain of thought", "chain-of-thought", "reinforcement learning",
                   "test-time scaling", "R1", "o1", "math reasoning"),
+        glossary=(("test-time scaling", "测试时扩展"), ("GRPO", "GRPO")),
     ),
 )
 

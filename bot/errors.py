@@ -1,10 +1,13 @@
 """Exceptions with messages fit to show a person.
 
-`UserError` text is shown as-is; anything else is logged with a reference and the
-user sees only "Something went wrong (ref …)".
+A `UserError` carries message ids and their arguments (bot.i18n), said in the reader's
+language where it is shown; anything else is logged with a reference and the user sees only
+"Something went wrong (ref …)".
 """
 
 from __future__ import annotations
+
+from bot.i18n import Message, tr
 
 
 class PaperbotError(Exception):
@@ -12,15 +15,55 @@ class PaperbotError(Exception):
 
 
 class UserError(PaperbotError):
-    """Bad input: the message says what is wrong, the hint what would be right."""
+    """Bad input: the message says what is wrong, the hint what would be right.
 
-    def __init__(self, message: str, hint: str | None = None) -> None:
+    Both are msgids (English text with `{name}` placeholders) filled from `params`; `label`
+    names the argument at fault and `usage` is the command's usage line, both shown as-is.
+    `message`, `hint` and `str()` are the English text (logs, the CLI); `say(language)` is
+    what a reader sees."""
+
+    def __init__(
+        self,
+        message: str,
+        hint: str | None = None,
+        /,
+        *,
+        label: str | None = None,
+        usage: str | None = None,
+        **params: object,
+    ) -> None:
         super().__init__(message)
-        self.message = message
-        self.hint = hint
+        self.msgid = message
+        self.hint_id = hint
+        self.params = params
+        self.label = label
+        self.usage = usage
+
+    @property
+    def message(self) -> str:
+        return Message(self.msgid, self.params).say("en")
+
+    @property
+    def hint(self) -> str | None:
+        return Message(self.hint_id, self.params).say("en") if self.hint_id else None
+
+    def with_usage(self, label: str | None, usage: str) -> UserError:
+        """The same error, naming the argument at fault and showing the command's usage."""
+        return UserError(self.msgid, self.hint_id, label=label, usage=usage, **self.params)
+
+    def say(self, language: str) -> str:
+        """The error as the reader sees it, in `language`."""
+        text = Message(self.msgid, self.params).say(language)
+        if self.label:
+            text = f"{self.label}: {text}"
+        if self.hint_id:
+            text = f"{text} {Message(self.hint_id, self.params).say(language)}"
+        if self.usage:
+            text = f"{text} {tr(language, 'Usage: {usage}', usage=self.usage)}"
+        return text
 
     def __str__(self) -> str:
-        return f"{self.message} {self.hint}" if self.hint else self.message
+        return self.say("en")
 
 
 class ConfigError(PaperbotError):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 
 from bot.errors import UserError
+from bot.i18n import N_
 
 LANGUAGES: dict[str, str] = {
     "zh": "Simplified Chinese",
@@ -47,11 +48,12 @@ def normalize_language(code: str) -> str:
     if key in LANGUAGES:
         return key
     close = difflib.get_close_matches(key, list(LANGUAGES), n=3, cutoff=0.5)
-    hint = f"Did you mean {', '.join(close)}?" if close else ""
-    known = ", ".join(LANGUAGES)
     raise UserError(
-        f"'{code.strip()[:20]}' is not a language I know.",
-        hint or f"Known codes: {known}.",
+        "'{value}' is not a language I know.",
+        N_("Did you mean {options}?") if close else N_("Known codes: {known}."),
+        value=code.strip()[:20],
+        options=", ".join(close),
+        known=", ".join(LANGUAGES),
     )
 
 

@@ -11,6 +11,7 @@ from functools import cache
 from zoneinfo import available_timezones
 
 from bot.errors import UserError
+from bot.i18n import N_
 
 
 def _unique(items: Iterable[str]) -> list[str]:
@@ -18,7 +19,7 @@ def _unique(items: Iterable[str]) -> list[str]:
 
 
 _TIME = re.compile(r"^(\d{1,2})[:.](\d{2})(?::(\d{2}))?$")  # seconds: tests aim at one
-_TIME_HINT = "Use 24-hour HH:MM, e.g. 08:30 or 21:00."
+_TIME_HINT = N_("Use 24-hour HH:MM, e.g. 08:30 or 21:00.")
 
 
 def parse_time(text: str) -> str:
@@ -26,10 +27,10 @@ def parse_time(text: str) -> str:
     raw = text.strip().replace("：", ":")
     match = _TIME.match(raw)
     if not match:
-        raise UserError(f"'{raw[:20]}' is not a time.", _TIME_HINT)
+        raise UserError("'{value}' is not a time.", _TIME_HINT, value=raw[:20])
     hour, minute, second = int(match.group(1)), int(match.group(2)), match.group(3)
     if hour > 23 or minute > 59 or (second is not None and int(second) > 59):
-        raise UserError(f"'{raw}' is not a time of day.", _TIME_HINT)
+        raise UserError("'{value}' is not a time of day.", _TIME_HINT, value=raw)
     return f"{hour:02d}:{minute:02d}" + (f":{second}" if second is not None else "")
 
 
@@ -51,7 +52,7 @@ _AMBIGUOUS = {
     "ist": "India (Asia/Kolkata), Israel (Asia/Jerusalem) or Ireland (Europe/Dublin)",
 }
 _OFFSET = re.compile(r"^(?:utc|gmt)\s*([+-])\s*(\d{1,2})(?::?(\d{2}))?$")
-_ZONE_HINT = "Time zones look like Asia/Shanghai, Europe/Berlin or UTC."
+_ZONE_HINT = N_("Time zones look like Asia/Shanghai, Europe/Berlin or UTC.")
 
 
 @cache
@@ -73,7 +74,10 @@ def parse_timezone(text: str) -> str:
         raise UserError("Which time zone?", _ZONE_HINT)
     folded = raw.casefold()
     if folded in _AMBIGUOUS:
-        raise UserError(f"{raw} is ambiguous: {_AMBIGUOUS[folded]}.", "Send the zone name.")
+        raise UserError(
+            "{value} is ambiguous: {meanings}.", "Send the zone name.",
+            value=raw, meanings=_AMBIGUOUS[folded],
+        )
     if folded in _ALIASES:
         return _ALIASES[folded]
     by_fold, by_city = _zones()
@@ -90,19 +94,25 @@ def parse_timezone(text: str) -> str:
     candidates = list(by_fold) + list(by_city)
     close = difflib.get_close_matches(folded.replace(" ", "_"), candidates, n=6, cutoff=0.6)
     zones = _unique(z for c in close for z in ([by_fold[c]] if c in by_fold else by_city[c]))
-    hint = f"Did you mean {', '.join(zones[:3])}? {_ZONE_HINT}" if zones else _ZONE_HINT
-    raise UserError(f"Unknown time zone '{raw[:40]}'.", hint)
+    hint = (
+        N_("Did you mean {options}? Time zones look like Asia/Shanghai, Europe/Berlin or UTC.")
+        if zones
+        else _ZONE_HINT
+    )
+    raise UserError(
+        "Unknown time zone '{value}'.", hint, value=raw[:40], options=", ".join(zones[:3])
+    )
 
 
 def _offset_zone(raw: str, sign: str, hours: str, minutes: str | None) -> str:
     """`UTC+8` → `Etc/GMT-8` (POSIX names invert the sign); whole hours only."""
     if minutes and minutes != "00":
         raise UserError(
-            f"{raw} has no fixed-offset zone.", "Send a city zone, e.g. Asia/Kolkata."
+            "{value} has no fixed-offset zone.", "Send a city zone, e.g. Asia/Kolkata.", value=raw
         )
     hour = int(hours)
     if hour == 0:
         return "UTC"
     if (sign == "+" and hour > 14) or (sign == "-" and hour > 12):
-        raise UserError(f"{raw} is not a real UTC offset.", _ZONE_HINT)
+        raise UserError("{value} is not a real UTC offset.", _ZONE_HINT, value=raw)
     return f"Etc/GMT{'-' if sign == '+' else '+'}{hour}"

@@ -14,6 +14,8 @@ AnnounceType = Literal["new", "cross", "replace", "replace-cross"]
 SummarySource = Literal["llm", "offline", "unavailable"]
 
 QuietReason = Literal["no_announcement", "no_match", "quiet_day"]
+Glossary = tuple[tuple[str, str], ...]
+"""A topic's (term, how to render it) pairs for the card prompt; a tuple, so hashable."""
 """Why a digest has no papers; renderers say it in the reader's language (bot.labels)."""
 
 
@@ -122,6 +124,7 @@ class Topic:
     exclude_keywords: tuple[str, ...] = ()
     include_cross_lists: bool = True
     max_papers: int = 50
+    glossary: Glossary = ()
 
     def matches(self, paper: Paper) -> bool:
         if paper.announce_type in ("replace", "replace-cross"):

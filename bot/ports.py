@@ -18,6 +18,7 @@ from bot.models import (
     ChatRef,
     ChatSettings,
     Digest,
+    Glossary,
     IncomingCommand,
     OutgoingMessage,
     Paper,
@@ -77,8 +78,9 @@ class LLM(Protocol):
         """True when no LLM is configured and answers come from the extractive fallback."""
         ...
 
-    async def card(self, paper: Paper, language: str) -> CardText:
-        """Summary, takeaways and translations of one paper; raises UpstreamError."""
+    async def card(self, paper: Paper, language: str, glossary: Glossary = ()) -> CardText:
+        """Summary, takeaways and translations of one paper, rendering the glossary's terms
+        as it says; raises UpstreamError."""
         ...
 
     async def translate(self, text: str, language: str) -> str: ...

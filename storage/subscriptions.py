@@ -92,6 +92,7 @@ def _subscription(row: dict) -> Subscription:
     data = json.loads(row["topic"])
     for name in ("categories", "keywords", "exclude_keywords"):
         data[name] = tuple(data.get(name, ()))
+    data["glossary"] = tuple((term, said) for term, said in data.get("glossary", ()))
     return Subscription(chat=_chat(row), topic=Topic(**data))
 
 

@@ -23,7 +23,7 @@ from tests.test_daily import ALICE, BOB, CAROL, LANGUAGE, TUESDAY_SLOT, World, c
 class RecoveringLLM(ScriptedLLM):
     """Fails each id in `fail_ids` once, then answers: an outage that ends mid-run."""
 
-    async def card(self, paper: Paper, language: str) -> Any:
+    async def card(self, paper: Paper, language: str, glossary: Any = ()) -> Any:
         try:
             return await super().card(paper, language)
         finally:

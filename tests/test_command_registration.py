@@ -26,6 +26,8 @@ from tests.fakes.fake_discord import FakeDiscord
 from tests.fakes.fake_telegram import FakeTelegram
 
 SCOPES = ("default", "all_private_chats", "all_group_chats")
+# One setMyCommands call per scope and menu language (default English, zh, ja).
+MENUS = len(SCOPES) * len(telegram_adapter.MENU_LANGUAGES)
 COMMANDS_PUT = ("PUT", "/applications/")
 
 
@@ -82,9 +84,9 @@ async def test_telegram_restart_with_the_same_commands_makes_no_setmycommands_ca
     telegram: FakeTelegram, store: SqliteStore
 ) -> None:
     await _start_telegram(telegram, store)
-    assert len(telegram.calls("setMyCommands")) == 3
+    assert len(telegram.calls("setMyCommands")) == MENUS
     await _start_telegram(telegram, store)
-    assert len(telegram.calls("setMyCommands")) == 3
+    assert len(telegram.calls("setMyCommands")) == MENUS
     assert len(telegram.calls("getMe")) == 2  # the second start did run
 
 
@@ -94,12 +96,12 @@ async def test_telegram_changed_commands_are_registered_again(
     await _start_telegram(telegram, store)
     monkeypatch.setattr(telegram_adapter, "COMMANDS", _renamed_help())
     await _start_telegram(telegram, store)
-    assert len(telegram.calls("setMyCommands")) == 6
+    assert len(telegram.calls("setMyCommands")) == 2 * MENUS
     for scope in SCOPES:
         menu = {c["command"]: c["description"] for c in telegram.my_commands(scope)}
         assert menu["help"] == "Help, reworded"
     await _start_telegram(telegram, store)
-    assert len(telegram.calls("setMyCommands")) == 6
+    assert len(telegram.calls("setMyCommands")) == 2 * MENUS
 
 
 async def test_telegram_a_failed_scope_is_registered_at_the_next_start(
@@ -108,7 +110,7 @@ async def test_telegram_a_failed_scope_is_registered_at_the_next_start(
     telegram.fail_next("502", method="setMyCommands")
     await _start_telegram(telegram, store)
     await _start_telegram(telegram, store)
-    assert len(telegram.calls("setMyCommands")) == 6
+    assert len(telegram.calls("setMyCommands")) == 2 * MENUS
     assert all(telegram.my_commands(scope) for scope in SCOPES)
 
 
@@ -118,9 +120,9 @@ async def test_telegram_another_bot_or_no_memory_registers(
     await _start_telegram(telegram, store)
     with FakeTelegram(token="654321:OTHER-token") as other:
         await _start_telegram(other, store)
-        assert len(other.calls("setMyCommands")) == 3
+        assert len(other.calls("setMyCommands")) == MENUS
     await _start_telegram(telegram, None)
-    assert len(telegram.calls("setMyCommands")) == 6
+    assert len(telegram.calls("setMyCommands")) == 2 * MENUS
 
 
 async def test_telegram_factory_hands_the_adapter_the_memory(
@@ -132,7 +134,7 @@ async def test_telegram_factory_hands_the_adapter_the_memory(
                                        telegram.token, context)
         await bot.start()
         await bot.stop()
-    assert len(telegram.calls("setMyCommands")) == 3
+    assert len(telegram.calls("setMyCommands")) == MENUS
 
 
 @pytest.fixture

@@ -19,7 +19,7 @@ from bot.commands.specs import BY_NAME, COMMANDS, ArgKind
 from bot.commands.wiring import make_completer, make_router
 from bot.config import Config
 from bot.errors import UserError
-from bot.languages import language_name
+from bot.i18n import interface_language, language_display
 from bot.models import ArxivId, ChatRef, IncomingCommand, Paper, Reply, Topic
 from bot.services.cards import CardService
 from bot.services.digests import DigestService
@@ -72,7 +72,7 @@ class Harness:
         user: str = "7",
         admin: bool = True,
         replied: str | None = None,
-        locale: str | None = None,
+        locale: str | None = "en",  # an English client: replies in English unless set
         options: dict[str, str] | None = None,
         metered: bool = True,
     ) -> Reply:
@@ -543,7 +543,9 @@ async def test_a_new_chat_starts_in_the_users_language(
 ) -> None:
     expected = language or bot.core.config.bot.language
     reply = await bot.send("/subscribe cs.CL", locale=locale)
-    assert f"in {language_name(expected)} after" in reply.text
+    # Said in the chat's new language, naming it in that language (CLDR: 中文 (简体)).
+    assert language_display(expected, expected) in reply.text
+    assert ("Subscribed to" in reply.text) == (interface_language(expected) == "en")
     stored = bot.store.get_settings(PRIVATE)
     assert stored is not None and stored.language == expected
 

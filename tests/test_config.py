@@ -330,3 +330,13 @@ def test_cli_reports_bounds_as_one_line(tmp_path: Path, capsys: pytest.CaptureFi
         f"paperbot: config error: {path}: [bot] delivery_lease_seconds: "
         "must be between 1 and 86400, got 0"
     )
+
+
+def test_a_topic_glossary_parses_into_pairs_and_round_trips() -> None:
+    config = Config.model_validate(
+        {"topics": [{"name": "T", "categories": ["cs.CL"], "glossary": {" GRPO ": "GRPO"}}]}
+    )
+    assert config.topics[0].glossary == (("GRPO", "GRPO"),)
+    assert Config.model_validate(config.model_dump()).topics == config.topics
+    message = _error({"topics": [{"name": "T", "categories": ["cs.CL"], "glossary": {"GRPO": ""}}]})
+    assert "glossary" in message

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from bot.commands.specs import COMMANDS
+from bot.i18n import tr, trn
 from tests.cli_helpers import listing_papers, stand_in_env
 from tests.conftest import ROOT
 
@@ -55,14 +56,16 @@ def test_chat_answers_every_command(tmp_path: Path, fake_arxiv, fake_llm) -> Non
     assert "Traceback" not in result.stderr
     answers = [a for a in result.stdout.split("\n\n") if a.strip()]
     out = result.stdout
-    assert "/summarize" in out and "arXiv id or URL" in out  # /help summarize
+    # The example config's [bot] language is zh: the terminal's interface speaks Chinese.
+    assert "/summarize" in out and tr("zh", "arXiv id or URL, e.g. 1706.03762") in out
     assert "Attention Is All You Need" in out  # the card
     assert "[ja] Attention is all you need." in out  # the LLM stand-in's translation
-    assert "Subscribed to R1_Reasoning" in out
-    assert "Daily digest time set to 08:30" in out
-    assert "paused" in out.casefold() and "resumed" in out.casefold()
-    assert "Unsubscribed from all 1 topics." in out
-    assert "Deleted this chat's settings, 0 subscriptions" in out
+    assert "已订阅 R1_Reasoning" in out
+    assert "每日推送时间已设为 08:30" in out
+    assert tr("zh", "Daily digest paused. /resume restarts it; commands still work.") in out
+    assert tr("zh", "Daily digest resumed.") in out
+    assert trn("zh", "Unsubscribed from {n} topic.", "Unsubscribed from all {n} topics.", 1) in out
+    assert "已删除此聊天的设置、0 个订阅" in out
     assert len(answers) >= len(SESSION)
     # The terminal is the operator's own: no daily budget applies, so nothing was refused.
     assert "today's" not in out
@@ -72,7 +75,7 @@ def test_chat_is_clear_about_bad_input_and_plain_text(tmp_path: Path, fake_arxiv
     env = stand_in_env(tmp_path, fake_arxiv)
     result = chat(["hello there", "/sumarize 1706.03762", "/settings timezone Mars/Olympus"], env)
     assert result.returncode == 0, result.stderr
-    assert "Commands start with /" in result.stdout
-    assert "Did you mean /summarize?" in result.stdout
-    assert "Unknown time zone 'Mars/Olympus'" in result.stdout
+    assert "命令以 / 开头" in result.stdout
+    assert "你是不是想用 /summarize?" in result.stdout
+    assert "未知的时区“Mars/Olympus”" in result.stdout
     assert "Traceback" not in result.stderr

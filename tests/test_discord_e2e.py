@@ -340,3 +340,22 @@ def test_the_log_is_quiet_and_names_the_platforms(bot: Bot) -> None:
     assert "telegram: skipped because TELEGRAM_BOT_TOKEN is unset" in log
     assert "voice will NOT be supported" not in log  # paperbot never joins voice
     assert "Traceback" not in log and " ERROR " not in log
+
+
+def test_a_chinese_client_is_answered_in_chinese(bot: Bot) -> None:
+    """A new user whose Discord speaks zh-CN: replies and errors are Chinese, and the slash
+    commands carry their Chinese descriptions."""
+    def ask(name: str, options: dict[str, str] | None = None) -> str:
+        inv = bot.discord.invoke(name, options, guild=False, channel_id=DM_CHANNEL,
+                                 user_id="900000000000000777", locale="zh-CN")
+        return str(answers(inv)[0]["content"])
+
+    assert ask("subscriptions").startswith("订阅(0/")
+    assert "不是 arXiv 编号" in ask("summarize", {"id": "not-a-paper"})
+    assert ask("settings", {"setting": "lang", "value": "zh-tw"}) == "語言已設為中文 (繁體)。"
+    assert ask("pause").startswith("每日推送已暫停。")
+    help_ = next(c for c in bot.discord.commands if c["name"] == "help")
+    assert help_["description"] == "List commands and how to use them"
+    assert help_["description_localizations"]["zh-CN"] == "列出命令及用法"
+    assert help_["description_localizations"]["ja"] == "コマンドと使い方の一覧"
+    assert help_["options"][0]["description_localizations"]["zh-TW"] == "要解釋的命令,如 summarize"

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import re
 
-from bot.commands.arguments import Args
-from bot.commands.handlers import help_
 from bot.commands.specs import COMMANDS
-from bot.models import ChatRef, IncomingCommand
+from bot.i18n import INTERFACE_LANGUAGES, tr
 from tests.conftest import ROOT
+from tests.test_commands import Harness
 
 
 def _readme_commands() -> list[tuple[str, str]]:
@@ -23,15 +22,17 @@ def test_readme_lists_every_visible_command_with_its_usage() -> None:
 
 
 async def test_help_lists_every_visible_command() -> None:
-    cmd = IncomingCommand("help", "", ChatRef("console", "t"), "u")
-    reply = await help_(None, cmd, Args())  # type: ignore[arg-type]  # /help needs no services
-    for spec in COMMANDS:
-        assert (spec.usage in reply.text) is (not spec.hidden)
+    for locale in ("en", "zh-hans", "ja"):
+        reply = await Harness().send("/help", locale=locale)
+        for spec in COMMANDS:
+            assert (spec.usage in reply.text) is (not spec.hidden)
 
 
 def test_summaries_fit_platform_limits() -> None:
     for spec in COMMANDS:
-        assert 1 <= len(spec.summary) <= 100, spec.name  # Discord and Telegram: ≤ 100
+        for language in INTERFACE_LANGUAGES:  # Discord and Telegram: ≤ 100, in every language
+            assert 1 <= len(tr(language, spec.summary)) <= 100, (spec.name, language)
+            assert all(len(tr(language, a.description)) <= 100 for a in spec.args), language
         assert re.fullmatch(r"[a-z_]{1,32}", spec.name)
         for arg in spec.args:
             assert len(arg.description) <= 100

@@ -35,11 +35,12 @@ async def test_forget_in_a_private_chat_deletes_everything_about_the_user(bot: H
 
     reply = await bot.send("/forget")
     assert not reply.is_error
+    # Said in the chat's language, set to Japanese above.
     assert reply.text.startswith(
-        "Deleted this chat's settings, 1 subscription, 1 queued digest message and the record "
-        "of papers sent here, 1 stored translation of your text and your usage counts."
+        "このチャットの設定、購読 1 件、送信待ちのダイジェスト 1 件、ここに送った論文の記録、"
+        "あなたのテキストの保存済み翻訳 1 件と利用回数を削除しました。"
     )
-    assert "Kept: cached paper summaries" in reply.text
+    assert "残るもの:キャッシュされた論文の要約" in reply.text
     assert bot.store.get_settings(PRIVATE) is None and bot.store.subscriptions(PRIVATE) == []
     assert bot.store.pending_count() == 0
     assert bot.store.llm_usage("telegram:7", today) == 0

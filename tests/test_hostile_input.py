@@ -143,7 +143,7 @@ async def test_in_groups_unknown_commands_are_answered_only_when_meant_for_us(
 ) -> None:
     assert (await bot.send("/ban", chat=GROUP)).text == ""  # another bot's, likely
     assert "Did you mean /summarize?" in (await bot.send("/summarise", chat=GROUP)).text
-    addressed = IncomingCommand("ban", "", GROUP, "7", addressed=True)
+    addressed = IncomingCommand("ban", "", GROUP, "7", addressed=True, locale="en")
     assert "Unknown command /ban." in (await bot.router.handle(addressed)).text
     assert "Unknown command /ban." in (await bot.send("/ban", chat=PRIVATE)).text
 

@@ -229,3 +229,30 @@ def test_every_reply_passed_the_html_validator_and_the_log_is_clean(bot: Bot) ->
         assert check_message(message["text"], message.get("parse_mode")) is None, message
     log = "\n".join(bot.process.stderr)
     assert "Traceback" not in log and "Unhandled error" not in log
+
+
+def test_a_chinese_client_is_answered_in_chinese(bot: Bot) -> None:
+    """A new user whose Telegram speaks zh-hans: replies, errors and the plain-text hint are
+    Chinese; `/settings lang ja` then switches the interface to Japanese."""
+    chat = USER + 500
+    zh = {"language_code": "zh-hans"}
+    [subscribed] = ask(bot.telegram, chat, "/subscribe R1_Reasoning", **zh)
+    assert subscribed.startswith("已订阅 R1_Reasoning"), subscribed
+    [error] = ask(bot.telegram, chat + 1, "/summarize not-a-paper", **zh)
+    assert "不是 arXiv 编号" in error and "用法:/summarize" in error, error
+    [unknown] = ask(bot.telegram, chat + 2, "/summarise 1706.03762", **zh)
+    assert "你是不是想用 /summarize?" in unknown
+    [hint] = ask(bot.telegram, chat + 3, "你好", **zh)
+    assert hint == "我只回应命令:发送 /help 看看我能做什么。"
+    [switched] = ask(bot.telegram, chat, "/settings lang ja", **zh)
+    assert switched == "言語を日本語に設定しました。"
+    [paused] = ask(bot.telegram, chat, "/pause", **zh)
+    assert paused.startswith("毎日の配信を一時停止しました。")
+
+
+def test_the_menu_is_registered_in_each_language(bot: Bot) -> None:
+    for language, summary in (("", "List commands and how to use them"),
+                              ("zh", "列出命令及用法"), ("ja", "コマンドと使い方の一覧")):
+        menu = {c["command"]: c["description"]
+                for c in bot.telegram.my_commands("all_private_chats", language)}
+        assert menu["help"] == summary, language

@@ -22,7 +22,7 @@ def _renderer() -> Renderer:
 def _create(section: Any, token: str | None, context: PlatformContext) -> Platform:
     from adapters.console.adapter import ConsolePlatform
 
-    return ConsolePlatform(section or ConsoleConfig(), context.handle)
+    return ConsolePlatform(section or ConsoleConfig(), context.handle, language=context.language)
 
 
 # Not started by `paperbot run`: the terminal belongs to `paperbot chat`.

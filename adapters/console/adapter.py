@@ -12,16 +12,18 @@ import contextlib
 import sys
 from typing import Any, TextIO
 
+from adapters import ChatLanguage, locale_language
 from adapters.console.config import ConsoleConfig
-from adapters.console.incoming import parse_line
+from adapters.console.incoming import CHAT, parse_line
 from adapters.console.render import ConsoleRenderer
 from adapters.console.sender import write_payload
 from bot.commands.specs import BY_NAME
+from bot.i18n import N_, tr
 from bot.models import ChatRef, Reply
 from bot.ports import Capabilities, CommandHandler
 
 PROMPT = "paperbot> "
-HINT = "Commands start with /: try /help, /summarize 1706.03762 or /topics. Ctrl-D quits."
+HINT = N_("Commands start with /: try /help, /summarize 1706.03762 or /topics. Ctrl-D quits.")
 
 
 class ConsolePlatform:
@@ -39,9 +41,11 @@ class ConsolePlatform:
         stdin: TextIO | None = None,
         stdout: TextIO | None = None,
         stderr: TextIO | None = None,
+        language: ChatLanguage = locale_language,
     ) -> None:
         self._config = config
         self._handle = handle
+        self._language = language
         self._in = stdin or sys.stdin
         self._out = stdout or sys.stdout
         self._err = stderr or sys.stderr
@@ -65,11 +69,15 @@ class ConsolePlatform:
         self._sent += 1
         return str(self._sent)
 
+    @property
+    def _hint_language(self) -> str:
+        return self._language(CHAT, None)
+
     async def session(self) -> int:
         """Read commands until end of input; returns how many were answered."""
         interactive = self._in.isatty()
         if interactive:
-            self._err.write(f"{HINT}\n")
+            self._err.write(f"{tr(self._hint_language, HINT)}\n")
         answered = 0
         loop = asyncio.get_running_loop()
         while True:
@@ -83,7 +91,7 @@ class ConsolePlatform:
                 continue
             command = parse_line(line, self._config.user)
             if command is None:
-                await self._show(Reply(text=HINT))
+                await self._show(Reply(text=tr(self._hint_language, HINT)))
                 continue
             spec = BY_NAME.get(command.name)
             if interactive and spec is not None and spec.slow:

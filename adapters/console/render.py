@@ -76,7 +76,7 @@ def digest_markdown(digest: Digest) -> str:
         "",
     ]
     if digest.quiet:
-        head += [escape_md(quiet_text(lang, digest.quiet, digest.topic)), ""]
+        head += [escape_md(quiet_text(lang, digest.quiet, digest.topic, digest.generated_at)), ""]
     body = [card_markdown(c, with_notice=False) for c in digest.cards]
     tail = [f"_+{digest.omitted} {label(lang, 'omitted')}_", ""] if digest.omitted else []
     return "\n".join(head) + "\n---\n\n".join(body) + "\n".join(tail)
@@ -129,7 +129,9 @@ def digests_json(digests: Sequence[Digest], generated_at: datetime) -> dict[str,
                 "announced": d.announced.isoformat() if d.announced else None,
                 "language": d.language,
                 "notice": notice(d.language),
-                "quiet_reason": quiet_text(d.language, d.quiet, d.topic) if d.quiet else None,
+                "quiet_reason": (
+                    quiet_text(d.language, d.quiet, d.topic, d.generated_at) if d.quiet else None
+                ),
                 "omitted": d.omitted,
                 "papers": [card_json(c, with_notice=False) for c in d.cards],
             }

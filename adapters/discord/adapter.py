@@ -18,8 +18,9 @@ from discord import app_commands
 from discord.gateway import DiscordWebSocket
 from discord.http import Route
 
+from adapters import ChatLanguage, locale_language
 from adapters.discord.config import DiscordConfig
-from adapters.discord.incoming import build_tree, chat_of, named_options
+from adapters.discord.incoming import CatalogueTranslator, build_tree, chat_of, named_options
 from adapters.discord.render import DiscordRenderer
 from adapters.discord.sender import mapped_errors, message_kwargs, plain_payload
 from adapters.registered_commands import RegisteredCommands
@@ -30,6 +31,7 @@ from bot.errors import (
     UpstreamError,
     UserError,
 )
+from bot.i18n import tr
 from bot.models import ChatRef, IncomingCommand, Reply
 from bot.ports import Capabilities, CommandHandler, Completer, MetaStore
 
@@ -59,12 +61,14 @@ class DiscordAdapter:
     def __init__(self, config: DiscordConfig, token: str, handle: CommandHandler,
                  complete: Completer, *, renderer: DiscordRenderer | None = None,
                  guild_ready_timeout: float = 0.0, ready_timeout: float = 60.0,
-                 meta: MetaStore | None = None) -> None:
+                 meta: MetaStore | None = None,
+                 language: ChatLanguage = locale_language) -> None:
         """`meta` remembers the slash commands last synced (None: sync at every start)."""
         self._config = config
         self._meta = meta
         self._token = token
         self._handle = handle
+        self._language = language
         self._renderer = renderer or DiscordRenderer()
         self._ready_timeout = ready_timeout
         # paperbot never joins voice: the missing-voice-library warnings only alarm operators.
@@ -90,7 +94,11 @@ class DiscordAdapter:
 
     async def _setup_hook(self) -> None:
         """Sync the slash commands, unless this application last synced the same ones."""
-        table = [command.to_dict(self.tree) for command in self.tree.get_commands()]
+        translator = CatalogueTranslator()
+        await self.tree.set_translator(translator)
+        # The hash covers every locale's descriptions: a new translation syncs again.
+        table = [await command.get_translated_payload(self.tree, translator)
+                 for command in self.tree.get_commands()]
         registered = RegisteredCommands(self._meta, self.name,
                                         f"{self.client.application_id}@{Route.BASE}", table)
         if registered.unchanged:
@@ -144,7 +152,8 @@ class DiscordAdapter:
         await self._respond(interaction, reply)
 
     async def _respond(self, interaction: discord.Interaction, reply: Reply) -> None:
-        payloads = self._renderer.reply(reply) or [{"content": "Done."}]
+        done = tr(self._language_of(interaction), "Done.")
+        payloads = self._renderer.reply(reply) or [{"content": done}]
         ephemeral = reply.is_error or reply.ephemeral
         await self._answer(interaction, [message_kwargs(p) for p in payloads], ephemeral)
 
@@ -163,13 +172,20 @@ class DiscordAdapter:
         for kwargs in rest:
             await interaction.followup.send(**kwargs, ephemeral=ephemeral)
 
+    def _language_of(self, interaction: discord.Interaction) -> str:
+        try:
+            return self._language(chat_of(interaction), str(interaction.locale))
+        except Exception:  # an answer in English beats none
+            log.exception("could not look up the language of an interaction")
+            return "en"
+
     async def _on_tree_error(self, interaction: discord.Interaction,
                              error: app_commands.AppCommandError) -> None:
         original = getattr(error, "original", error)
         if isinstance(original, UserError):
-            text = str(original)
+            text = original.say(self._language_of(interaction))
         else:
-            ref, reply = crash_reply()
+            ref, reply = crash_reply(self._language_of(interaction))
             name = interaction.command.name if interaction.command else "?"
             log.error("/%s failed (ref %s)", name, ref, exc_info=original)
             text = reply.text

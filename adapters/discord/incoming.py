@@ -3,6 +3,8 @@
 discord.py derives options from a callback's signature, so each command gets a generic
 callback whose `__signature__` lists the ArgSpecs: names, descriptions, required flags and
 autocomplete all come from the table and cannot drift from /help or Telegram's menu.
+Descriptions are `locale_str`s the tree's `CatalogueTranslator` says in each Discord locale
+the catalogue speaks (`description_localizations`).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import discord
 from discord import app_commands
 
 from bot.commands.specs import COMMANDS, ArgSpec, CommandSpec
+from bot.i18n import tr
 from bot.models import ChatRef
 from bot.ports import Completer
 
@@ -23,6 +26,31 @@ OnCommand = Callable[[discord.Interaction, CommandSpec, dict[str, Any]], Awaitab
 
 MAX_CHOICES = 25  # Discord's limit on autocomplete suggestions
 MAX_CHOICE_LEN = 100
+MAX_DESCRIPTION = 100  # Discord's limit for command and option descriptions
+
+# Discord locales the catalogue speaks; English is the commands' own language.
+LOCALES: dict[discord.Locale, str] = {
+    discord.Locale.chinese: "zh",
+    discord.Locale.taiwan_chinese: "zh-tw",
+    discord.Locale.japanese: "ja",
+}
+
+
+class CatalogueTranslator(app_commands.Translator):
+    """Says command and option descriptions in every Discord locale the catalogue speaks."""
+
+    async def translate(self, string: app_commands.locale_str, locale: discord.Locale,
+                        context: app_commands.TranslationContextTypes) -> str | None:
+        language = LOCALES.get(locale)
+        msgid = string.extras.get("msgid")
+        if language is None or msgid is None:
+            return None
+        return tr(language, msgid)[:MAX_DESCRIPTION]
+
+
+def described(msgid: str) -> app_commands.locale_str:
+    """A description in English (the default Discord shows), translatable by its msgid."""
+    return app_commands.locale_str(tr("en", msgid)[:MAX_DESCRIPTION], msgid=msgid)
 
 
 def chat_of(interaction: discord.Interaction) -> ChatRef:
@@ -63,11 +91,11 @@ def slash_command(spec: CommandSpec, on_command: OnCommand,
             autocomplete[arg.name] = _autocompleter(arg, complete)
     callback.__signature__ = inspect.Signature(parameters)  # type: ignore[attr-defined]
     callback.__discord_app_commands_param_description__ = {  # type: ignore[attr-defined]
-        a.name: a.description[:100] for a in spec.args
+        a.name: described(a.description) for a in spec.args
     }
     if autocomplete:
         callback.__discord_app_commands_param_autocomplete__ = autocomplete  # type: ignore[attr-defined]
-    return app_commands.Command(name=spec.name, description=spec.summary[:100],
+    return app_commands.Command(name=spec.name, description=described(spec.summary),
                                 callback=callback)
 
 

@@ -88,7 +88,7 @@ def digest_header(digest: Digest) -> str:
         parts.append(f"{len(digest.cards)} {label(lang, 'papers')}")
     lines = [" · ".join(parts)]
     if digest.quiet:
-        lines.append(safe(quiet_text(lang, digest.quiet, digest.topic)))
+        lines.append(safe(quiet_text(lang, digest.quiet, digest.topic, digest.generated_at)))
     if digest.cards:
         lines.append(f"> {safe(notice(lang))}")
     if digest.omitted:

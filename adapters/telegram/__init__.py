@@ -25,7 +25,8 @@ def _create(section: Any, token: str | None, context: PlatformContext) -> Platfo
 
     if not token:
         raise ValueError("telegram needs a bot token")
-    return TelegramAdapter(section, token, context.handle, meta=context.meta)
+    return TelegramAdapter(section, token, context.handle, meta=context.meta,
+                           language=context.language)
 
 
 def _check_chat(chat: str) -> str:

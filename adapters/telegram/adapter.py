@@ -25,21 +25,26 @@ from telegram.constants import ChatAction
 from telegram.error import InvalidToken, TelegramError
 from telegram.ext import Application, ContextTypes, MessageHandler, filters
 
+from adapters import ChatLanguage, locale_language
 from adapters.registered_commands import RegisteredCommands
 from adapters.telegram.config import TelegramConfig
-from adapters.telegram.incoming import parse_command, to_command
+from adapters.telegram.incoming import chat_ref, parse_command, to_command
 from adapters.telegram.pacing import MessagePacer
 from adapters.telegram.render import TelegramRenderer
 from adapters.telegram.sender import mapped_errors, send_payload, telegram_chat_id
 from bot.commands.router import crash_reply
 from bot.commands.specs import BY_NAME, COMMANDS
 from bot.errors import ConfigError, DeliveryUncertain, MessageRejected, UpstreamError, UserError
+from bot.i18n import N_, tr
 from bot.models import ChatRef, Reply
 from bot.ports import Capabilities, CommandHandler, MetaStore
 
 log = logging.getLogger(__name__)
 
-PLAIN_TEXT_HINT = "I answer commands: send /help to see what I can do."
+PLAIN_TEXT_HINT = N_("I answer commands: send /help to see what I can do.")
+# The command menu per client language; Telegram takes ISO 639-1 codes only, so zh-Hant
+# clients see the zh menu. "" is the default for every other language.
+MENU_LANGUAGES = {"": "en", "zh": "zh", "ja": "ja"}
 # Interactive replies wait out flood limits (a crowd writing at once); the outbox retries itself.
 REPLY_RETRIES = 5
 
@@ -74,12 +79,14 @@ class TelegramAdapter:
         private_rate: float = 1,
         private_period: float = 1.0,
         meta: MetaStore | None = None,
+        language: ChatLanguage = locale_language,
     ) -> None:
         """Rates default to Telegram's flood limits (30/s overall, 20/min per group or
         channel, 1/s per user); tests pass shorter periods to run them on a scaled clock.
         `meta` remembers the command menu last registered (None: register at every start)."""
         self._handle = handle
         self._meta = meta
+        self._language = language
         self._base_url = config.base_url
         self._token_env = config.token_env
         self._poll_timeout = poll_timeout
@@ -150,27 +157,45 @@ class TelegramAdapter:
 
         The menu is sent only when it differs from what this bot last registered: a
         restart with the same table makes no setMyCommands call."""
-        menu = [BotCommand(c.name, c.summary[:256]) for c in COMMANDS if not c.hidden]
+        menus = {code: [BotCommand(c.name, tr(lang, c.summary)[:256])
+                        for c in COMMANDS if not c.hidden]
+                 for code, lang in MENU_LANGUAGES.items()}
         scopes = (BotCommandScopeDefault(), BotCommandScopeAllPrivateChats(),
                   BotCommandScopeAllGroupChats())
-        table = {"menu": [[c.command, c.description] for c in menu],
+        table = {"menus": {code: [[c.command, c.description] for c in menu]
+                           for code, menu in menus.items()},
                  "scopes": [s.type for s in scopes]}
         registered = RegisteredCommands(self._meta, self.name,
                                         f"{self.app.bot.id}@{self._base_url}", table)
         if registered.unchanged:
             log.info("Telegram commands unchanged since last registered; not sent again")
             return
-        done = await asyncio.gather(*(self._set_commands(menu, scope) for scope in scopes))
+        done = await asyncio.gather(*(self._set_commands(menu, scope, code)
+                                      for code, menu in menus.items() for scope in scopes))
         if all(done):
             registered.remember()
 
-    async def _set_commands(self, menu: list[BotCommand], scope: BotCommandScope) -> bool:
+    async def _set_commands(self, menu: list[BotCommand], scope: BotCommandScope,
+                            language_code: str) -> bool:
         try:
-            await self.app.bot.set_my_commands(menu, scope=scope)
+            await self.app.bot.set_my_commands(menu, scope=scope,
+                                               language_code=language_code or None)
         except TelegramError:
-            log.warning("setMyCommands failed for scope %s", scope.type, exc_info=True)
+            log.warning("setMyCommands failed for scope %s, language %r", scope.type,
+                        language_code, exc_info=True)
             return False
         return True
+
+    def _language_of(self, message: Message | None) -> str:
+        if message is None:
+            return "en"
+        chat = chat_ref(message.chat)
+        user = message.from_user
+        try:
+            return self._language(chat, user.language_code if user else None)
+        except Exception:  # an answer in English beats none
+            log.exception("could not look up the language of chat %s", chat.chat_id)
+            return "en"
 
     async def _on_message(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         message = update.effective_message
@@ -179,7 +204,8 @@ class TelegramAdapter:
         parsed = parse_command(message.text, self.app.bot.username)
         if parsed is None:
             if message.chat.type == "private" and message.text:
-                await self._reply(message, Reply(text=PLAIN_TEXT_HINT))
+                hint = tr(self._language_of(message), PLAIN_TEXT_HINT)
+                await self._reply(message, Reply(text=hint))
             return  # group chatter, stickers, photos and service messages are not for us
         spec = BY_NAME.get(parsed.name)
         typing = None
@@ -190,7 +216,7 @@ class TelegramAdapter:
             try:
                 reply = await self._handle(command)
             except UserError as exc:
-                reply = Reply(text=str(exc), is_error=True)
+                reply = Reply(text=exc.say(self._language_of(message)), is_error=True)
             await self._reply(message, reply)
         finally:
             if typing is not None:
@@ -245,7 +271,8 @@ class TelegramAdapter:
 
     async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Last resort: the user gets a ref, the log gets the traceback under that ref."""
-        ref, reply = crash_reply()
+        message = update.effective_message if isinstance(update, Update) else None
+        ref, reply = crash_reply(self._language_of(message))
         where = ""
         chat_id = None
         if isinstance(update, Update) and update.effective_chat is not None:
@@ -254,7 +281,6 @@ class TelegramAdapter:
         log.error("Unhandled error%s (ref %s)", where, ref, exc_info=context.error)
         if chat_id is None:
             return
-        message = update.effective_message if isinstance(update, Update) else None
         try:
             await self.app.bot.send_message(
                 chat_id,

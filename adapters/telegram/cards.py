@@ -122,7 +122,7 @@ def digest_header(digest: Digest) -> Piece:
         title += f" · arXiv {label(lang, 'announced')} {digest.announced.isoformat()}"
     lines: list[Piece] = [tag("b", text(title))]
     if digest.quiet is not None:
-        lines.append(text(quiet_text(lang, digest.quiet, digest.topic)))
+        lines.append(text(quiet_text(lang, digest.quiet, digest.topic, digest.generated_at)))
     else:
         count = f"{len(digest.cards)} {label(lang, 'papers')}"
         lines.append(text(count))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 
 from bot.errors import UserError
+from bot.i18n import N_
 
 _GROUPS: dict[str, str] = {
     "cs": "AI AR CC CE CG CL CR CV CY DB DC DL DM DS ET FL GL GR GT HC IR IT LG LO MA MM MS "
@@ -43,5 +44,7 @@ def validate_category(name: str) -> str:
     if canonical:
         return canonical
     close = difflib.get_close_matches(name.strip(), sorted(CATEGORIES), n=3, cutoff=0.6)
-    hint = f"Did you mean {', '.join(close)}?" if close else "Categories look like cs.CL or hep-th."
-    raise UserError(f"Unknown arXiv category '{name.strip()[:40]}'.", hint)
+    hint = N_("Did you mean {options}?") if close else N_("Categories look like cs.CL or hep-th.")
+    raise UserError(
+        "Unknown arXiv category '{value}'.", hint, value=name.strip()[:40], options=", ".join(close)
+    )

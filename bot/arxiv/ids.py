@@ -12,6 +12,7 @@ import re
 
 from bot.arxiv.categories import ARCHIVES
 from bot.errors import UserError
+from bot.i18n import N_
 from bot.invisible import strip_invisible
 from bot.models import ArxivId
 
@@ -47,7 +48,7 @@ _LEGACY_ARCHIVES = frozenset(
         "plasm-ph", "q-alg", "solv-int", "supr-con",
     }
 )
-_HINT = "Use an id like 2502.11190 or hep-th/9901001, or an arxiv.org link."
+_HINT = N_("Use an id like 2502.11190 or hep-th/9901001, or an arxiv.org link.")
 
 
 def parse_arxiv_id(text: str) -> ArxivId:
@@ -59,7 +60,7 @@ def parse_arxiv_id(text: str) -> ArxivId:
         raise UserError("No arXiv id given.", _HINT)
     match = _FULL.match(text)
     if match is None:
-        raise UserError(f"'{_shorten(text)}' is not an arXiv id.", _HINT)
+        raise UserError("'{text}' is not an arXiv id.", _HINT, text=_shorten(text))
     return _from_match(match, text)
 
 
@@ -81,39 +82,53 @@ def looks_like_arxiv_id(text: str) -> bool:
 def _from_match(match: re.Match[str], text: str) -> ArxivId:
     version = int(match["version"]) if match["version"] else None
     if version == 0:
-        raise UserError(f"'{_shorten(text)}' has version v0; versions start at v1.", _HINT)
+        raise UserError(
+            "'{text}' has version v0; versions start at v1.", _HINT, text=_shorten(text)
+        )
     if match["new"]:
         yymm = match["yy"] + match["mm"]
         _check_month(match["mm"], text)
         digits = len(match["num"])
         if yymm < "0704":
             raise UserError(
-                f"'{_shorten(text)}' predates new-style ids (April 2007).",
+                "'{text}' predates new-style ids (April 2007).",
                 "Older papers have ids like hep-th/9901001.",
+                text=_shorten(text),
             )
         if (digits == 4) != (yymm <= "1412"):
-            rule = "before 2015 have 4" if digits == 5 else "since 2015 have 5"
             raise UserError(
-                f"'{_shorten(text)}' is not an arXiv id: ids from {rule} digits after the dot.",
+                "'{text}' is not an arXiv id: ids before 2015 have 4 digits after the dot."
+                if digits == 5
+                else "'{text}' is not an arXiv id: ids since 2015 have 5 digits after the dot.",
                 _HINT,
+                text=_shorten(text),
             )
         return ArxivId(match["new"], version)
     _check_month(match["omm"], text)
     if not ("91" <= match["oyy"] <= "99" or "00" <= match["oyy"] <= "07"):
         raise UserError(
-            f"'{_shorten(text)}' is not an arXiv id: old-style ids run from 1991 to 2007.", _HINT
+            "'{text}' is not an arXiv id: old-style ids run from 1991 to 2007.",
+            _HINT,
+            text=_shorten(text),
         )
     archive = match["archive"].lower()
     if archive not in ARCHIVES and archive not in _LEGACY_ARCHIVES:
-        raise UserError(f"'{_shorten(text)}' is not an arXiv id: no archive '{archive}'.", _HINT)
+        raise UserError(
+            "'{text}' is not an arXiv id: no archive '{archive}'.",
+            _HINT,
+            text=_shorten(text),
+            archive=archive,
+        )
     return ArxivId(f"{archive}/{match['oyy']}{match['omm']}{match['onum']}", version)
 
 
 def _check_month(month: str, text: str) -> None:
     if not 1 <= int(month) <= 12:
         raise UserError(
-            f"'{_shorten(text)}' is not an arXiv id: month {month} does not exist.",
+            "'{text}' is not an arXiv id: month {month} does not exist.",
             "The first four digits are year and month, e.g. 2502 for February 2025.",
+            text=_shorten(text),
+            month=month,
         )
 
 

@@ -55,7 +55,7 @@ def parse_args(spec: CommandSpec, cmd: IncomingCommand, ctx: ParseContext) -> Ar
         raw = {name: value for name, value in cmd.options if value.strip()}
         unknown = set(raw) - {a.name for a in spec.args}
         if unknown:
-            raise usage_error(spec, f"Unknown option {', '.join(sorted(unknown))}.")
+            raise usage_error(spec, "Unknown option {option}.", option=", ".join(sorted(unknown)))
     else:
         raw = assign_words(
             spec, cmd.args, cmd.replied_text is not None,
@@ -86,5 +86,4 @@ def _parse_one(
     try:
         return parse_value(kind, text, ctx)
     except UserError as exc:
-        hint = f"{exc.hint} " if exc.hint else ""
-        raise UserError(f"{label}: {exc.message}", f"{hint}Usage: {spec.usage}") from None
+        raise exc.with_usage(label, spec.usage) from None

@@ -17,7 +17,7 @@ from bot.commands.kinds import Setting, TopicChoice
 from bot.commands.parsing import usage_error
 from bot.commands.specs import BY_NAME
 from bot.errors import UserError
-from bot.languages import language_name
+from bot.i18n import language_display, tr, trn
 from bot.models import IncomingCommand, Reply, Subscription, Topic
 from bot.services.subscriptions import MAX_SUBSCRIPTIONS
 
@@ -26,34 +26,45 @@ async def subscribe(core: Core, cmd: IncomingCommand, args: Args) -> Reply:
     """Follow a configured topic or a category spec; the chat's settings are saved with it."""
     topic = args.need("topic", Topic)
     current = core.store.subscriptions(cmd.chat)
+    settings = settings_for(core, cmd)
+    lang = settings.language
     if any(s.topic.name.casefold() == topic.name.casefold() for s in current):
-        return Reply(text=f"Already subscribed to {topic.name}.")
+        return Reply(text=tr(lang, "Already subscribed to {topic}.", topic=topic.name))
     if len(current) >= MAX_SUBSCRIPTIONS:
         raise UserError(
-            f"This chat already has {MAX_SUBSCRIPTIONS} subscriptions, the most allowed.",
+            "This chat already has {limit} subscriptions, the most allowed.",
             "Remove one with /unsubscribe <topic> first.",
+            limit=MAX_SUBSCRIPTIONS,
         )
-    settings = settings_for(core, cmd)
     core.store.save_settings(settings)
     core.store.add_subscription(Subscription(cmd.chat, topic))
     core.events.chat_changed(cmd.chat)
     return Reply(
-        text=f"Subscribed to {_describe(topic)}. Your digest arrives daily at "
-        f"{settings.delivery_time} ({settings.timezone}) in {language_name(settings.language)}"
-        f" after each arXiv announcement. /settings changes that; /digest shows it now."
+        text=tr(
+            lang,
+            "Subscribed to {topic}. Your digest arrives daily at {time} ({timezone}) in "
+            "{language} after each arXiv announcement. /settings changes that; /digest shows "
+            "it now.",
+            topic=_describe(topic, lang),
+            time=settings.delivery_time,
+            timezone=settings.timezone,
+            language=language_display(lang, lang),
+        )
     )
 
 
 async def unsubscribe(core: Core, cmd: IncomingCommand, args: Args) -> Reply:
     """Stop following a topic (by its name or its spec typed again), or every topic."""
     choice = args.need("topic", TopicChoice)
+    lang = settings_for(core, cmd).language
     if choice.everything:
         removed = core.store.remove_subscription(cmd.chat, None)
         core.events.chat_changed(cmd.chat)
         return Reply(
-            text=f"Unsubscribed from all {removed} topics."
+            text=trn(lang, "Unsubscribed from {n} topic.", "Unsubscribed from all {n} topics.",
+                     removed)
             if removed
-            else "You had no subscriptions."
+            else tr(lang, "You had no subscriptions.")
         )
     current = core.store.subscriptions(cmd.chat)
     wanted = {choice.text.casefold()}
@@ -61,27 +72,33 @@ async def unsubscribe(core: Core, cmd: IncomingCommand, args: Args) -> Reply:
         wanted.add(choice.parsed.name.casefold())
     match = next((s for s in current if s.topic.name.casefold() in wanted), None)
     if match is None:
-        names = ", ".join(s.topic.name for s in current) or "none"
+        names = ", ".join(s.topic.name for s in current) or "-"
         raise UserError(
-            f"Not subscribed to {choice.text[:60]}.", f"Your subscriptions: {names}."
+            "Not subscribed to {topic}.",
+            "Your subscriptions: {names}.",
+            topic=choice.text[:60],
+            names=names,
         )
     core.store.remove_subscription(cmd.chat, match.topic.name)
     core.events.chat_changed(cmd.chat)
-    return Reply(text=f"Unsubscribed from {match.topic.name}.")
+    return Reply(text=tr(lang, "Unsubscribed from {topic}.", topic=match.topic.name))
 
 
 async def subscriptions(core: Core, cmd: IncomingCommand, args: Args) -> Reply:
     """This chat's topics and settings."""
     subs = core.store.subscriptions(cmd.chat)
     settings = settings_for(core, cmd)
-    lines = [f"Subscriptions ({len(subs)}/{MAX_SUBSCRIPTIONS}):"]
-    lines += [f"- {_describe(s.topic)}" for s in subs] or [
-        "- none yet: try /subscribe R1_Reasoning"
+    lang = settings.language
+    lines = [
+        tr(lang, "Subscriptions ({count}/{limit}):", count=len(subs), limit=MAX_SUBSCRIPTIONS)
+    ]
+    lines += [f"- {_describe(s.topic, lang)}" for s in subs] or [
+        "- " + tr(lang, "none yet: try /subscribe R1_Reasoning")
     ]
     lines.append("")
     lines.append(_settings_line(core, cmd))
     if settings.paused:
-        lines.append("Digest paused: /resume to restart it.")
+        lines.append(tr(lang, "Digest paused: /resume to restart it."))
     return Reply(text="\n".join(lines))
 
 
@@ -92,23 +109,45 @@ async def settings(core: Core, cmd: IncomingCommand, args: Args) -> Reply:
     current = settings_for(core, cmd)
     if setting is None:
         return Reply(
-            text=f"{_settings_line(core, cmd)}\nChange with: {spec.usage}, e.g. "
-            "/settings lang en, /settings time 08:30, /settings timezone Europe/Berlin"
+            text=_settings_line(core, cmd)
+            + "\n"
+            + tr(
+                current.language,
+                "Change with: {usage}, e.g. /settings lang en, /settings time 08:30, "
+                "/settings timezone Europe/Berlin",
+                usage=spec.usage,
+            )
         )
     value = args.get_as("value", str)
     if value is None:
         raise usage_error(
-            spec, f"Give a value, e.g. /settings {setting.value} {setting.example}.", setting.value
+            spec,
+            "Give a value, e.g. /settings {setting} {example}.",
+            setting.value,
+            setting=setting.value,
+            example=setting.example,
         )
+    # Said in the language the chat has now: `/settings lang ja` answers in Japanese.
     if setting is Setting.LANGUAGE:
         updated = replace(current, language=value)
-        said = f"Language set to {language_name(updated.language)}."
+        lang = updated.language
+        said = tr(lang, "Language set to {language}.", language=language_display(lang, lang))
     elif setting is Setting.TIME:
         updated = replace(current, delivery_time=value)
-        said = f"Daily digest time set to {updated.delivery_time} ({updated.timezone})."
+        said = tr(
+            updated.language,
+            "Daily digest time set to {time} ({timezone}).",
+            time=updated.delivery_time,
+            timezone=updated.timezone,
+        )
     else:
         updated = replace(current, timezone=value)
-        said = f"Time zone set to {updated.timezone}; digest at {updated.delivery_time}."
+        said = tr(
+            updated.language,
+            "Time zone set to {timezone}; digest at {time}.",
+            time=updated.delivery_time,
+            timezone=updated.timezone,
+        )
     core.store.save_settings(updated)
     core.events.chat_changed(cmd.chat)
     return Reply(text=said)
@@ -116,16 +155,20 @@ async def settings(core: Core, cmd: IncomingCommand, args: Args) -> Reply:
 
 async def pause(core: Core, cmd: IncomingCommand, args: Args) -> Reply:
     """Stop the daily digest; commands keep working."""
-    core.store.save_settings(replace(settings_for(core, cmd), paused=True))
+    settings = settings_for(core, cmd)
+    core.store.save_settings(replace(settings, paused=True))
     core.events.chat_changed(cmd.chat)
-    return Reply(text="Daily digest paused. /resume restarts it; commands still work.")
+    return Reply(
+        text=tr(settings.language, "Daily digest paused. /resume restarts it; commands still work.")
+    )
 
 
 async def resume(core: Core, cmd: IncomingCommand, args: Args) -> Reply:
     """Restart the daily digest."""
-    core.store.save_settings(replace(settings_for(core, cmd), paused=False))
+    settings = settings_for(core, cmd)
+    core.store.save_settings(replace(settings, paused=False))
     core.events.chat_changed(cmd.chat)
-    return Reply(text="Daily digest resumed.")
+    return Reply(text=tr(settings.language, "Daily digest resumed."))
 
 
 async def digest(core: Core, cmd: IncomingCommand, args: Args) -> Reply:
@@ -144,18 +187,25 @@ async def digest(core: Core, cmd: IncomingCommand, args: Args) -> Reply:
     return Reply(digests=tuple(digests))
 
 
-def _describe(topic: Topic) -> str:
+def _describe(topic: Topic, lang: str) -> str:
     """A configured topic's name says little, so show its categories; a spec name says all."""
     if topic.name in topic.categories or ":" in topic.name:
         return topic.name
     if topic.name in ARCHIVES:
-        return f"{topic.name} (all {len(topic.categories)} categories)"
+        return tr(
+            lang, "{topic} (all {count} categories)", topic=topic.name,
+            count=len(topic.categories),
+        )
     return f"{topic.name} ({', '.join(topic.categories)})"
 
 
 def _settings_line(core: Core, cmd: IncomingCommand) -> str:
     s = settings_for(core, cmd)
-    return (
-        f"Settings: language {s.language} ({language_name(s.language)}), daily at "
-        f"{s.delivery_time}, time zone {s.timezone}."
+    return tr(
+        s.language,
+        "Settings: language {code} ({language}), daily at {time}, time zone {timezone}.",
+        code=s.language,
+        language=language_display(s.language, s.language),
+        time=s.delivery_time,
+        timezone=s.timezone,
     )

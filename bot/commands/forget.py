@@ -8,7 +8,9 @@ group's settings belong to the group and its admins.
 from __future__ import annotations
 
 from bot.commands.arguments import Args
+from bot.commands.chat_settings import settings_for
 from bot.commands.context import Core, user_key
+from bot.i18n import tr, trn
 from bot.models import IncomingCommand, Reply
 
 
@@ -17,28 +19,41 @@ async def forget(core: Core, cmd: IncomingCommand, args: Args) -> Reply:
     who = user_key(cmd)
     translations = core.translations.forget(who)
     core.store.forget_usage(who)
-    days = core.config.bot.translation_retention_days
-    kept = (
+    lang = settings_for(core, cmd).language  # read before the chat's settings go
+    kept = trn(
+        lang,
         "Kept: cached paper summaries, which are about papers, not you, and translations "
         "stored before paperbot noted who asked; those are tied to no one and, like all "
-        f"translations, deleted {days} days after they were stored."
+        "translations, deleted {n} day after they were stored.",
+        "Kept: cached paper summaries, which are about papers, not you, and translations "
+        "stored before paperbot noted who asked; those are tied to no one and, like all "
+        "translations, deleted {n} days after they were stored.",
+        core.config.bot.translation_retention_days,
     )
-    yours = f"{_count(translations, 'stored translation')} of your text and your usage counts"
+    yours = trn(
+        lang,
+        "{n} stored translation of your text and your usage counts",
+        "{n} stored translations of your text and your usage counts",
+        translations,
+    )
     if not cmd.chat.is_private:
-        return Reply(
-            text=f"Deleted {yours}. This group's settings and subscriptions belong to the "
-            "group; to delete your private chat's, send /forget to me there.\n" + kept,
-            ephemeral=True,
+        said = tr(
+            lang,
+            "Deleted {yours}. This group's settings and subscriptions belong to the group; "
+            "to delete your private chat's, send /forget to me there.",
+            yours=yours,
         )
+        return Reply(text=f"{said}\n{kept}", ephemeral=True)
     gone = core.store.forget_chat(cmd.chat)
     core.events.chat_changed(cmd.chat)
-    settings = "this chat's settings, " if gone.settings else ""
-    return Reply(
-        text=f"Deleted {settings}{_count(gone.subscriptions, 'subscription')}, "
-        f"{_count(gone.queued, 'queued digest message')} and the record of papers sent here, "
-        f"{yours}. No digest comes any more; /subscribe starts again.\n" + kept
+    parts = [tr(lang, "this chat's settings")] if gone.settings else []
+    parts.append(trn(lang, "{n} subscription", "{n} subscriptions", gone.subscriptions))
+    parts.append(trn(lang, "{n} queued digest message", "{n} queued digest messages", gone.queued))
+    said = tr(
+        lang,
+        "Deleted {what} and the record of papers sent here, {yours}. No digest comes any "
+        "more; /subscribe starts again.",
+        what=tr(lang, ", ").join(parts),
+        yours=yours,
     )
-
-
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}{'' if n == 1 else 's'}"
+    return Reply(text=f"{said}\n{kept}")

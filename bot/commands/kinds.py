@@ -75,7 +75,10 @@ def parse_setting(text: str) -> Setting:
     key = text.strip().lower()
     setting = _SETTING_ALIASES.get(key) or next((s for s in Setting if s.value == key), None)
     if setting is None:
-        raise UserError(f"Unknown setting '{text.strip()[:20]}'.", "Use lang, time or timezone.")
+        raise UserError(
+            "Unknown setting '{setting}'.", "Use lang, time or timezone.",
+            setting=text.strip()[:20],
+        )
     return setting
 
 
@@ -83,7 +86,9 @@ def parse_command_name(text: str) -> CommandSpec:
     name = text.strip().lstrip("/").lower()
     spec = BY_NAME.get(name)
     if spec is None:
-        raise UserError(f"There is no command /{name[:32]}.", "Send /help for the list.")
+        raise UserError(
+            "There is no command /{command}.", "Send /help for the list.", command=name[:32]
+        )
     return spec
 
 
@@ -142,8 +147,10 @@ def parse_value(kind: ArgKind, text: str, ctx: ParseContext) -> object:
     limit = MAX_CHARS[kind]
     if len(text.strip()) > limit:
         raise UserError(
-            f"{len(text.strip()):,} characters is too long; the most is {limit:,}.",
+            "{length} characters is too long; the most is {limit}.",
             "Split it into shorter parts." if kind is ArgKind.PAPER_OR_TEXT else None,
+            length=f"{len(text.strip()):,}",
+            limit=f"{limit:,}",
         )
     return PARSERS[kind](clean(kind, text), ctx)
 

@@ -45,10 +45,13 @@ def split_words(text: str) -> list[Word]:
     return words
 
 
-def usage_error(spec: CommandSpec, problem: str, arg: ArgSpec | str | None = None) -> UserError:
-    """An error that names the argument (when there is one) and shows the usage line."""
+def usage_error(
+    spec: CommandSpec, problem: str, arg: ArgSpec | str | None = None, **args: object
+) -> UserError:
+    """An error that names the argument (when there is one) and shows the usage line;
+    `problem` is a msgid filled from `args`."""
     name = arg.name if isinstance(arg, ArgSpec) else arg
-    return UserError(f"{name}: {problem}" if name else problem, f"Usage: {spec.usage}")
+    return UserError(problem, label=name, usage=spec.usage, **args)
 
 
 def assign_words(
@@ -76,7 +79,7 @@ def assign_words(
     if rest_at == len(args):
         if remaining:
             extra = strip_invisible(text[remaining[0].start:]).strip()
-            raise usage_error(spec, f"Too many arguments: '{extra[:40]}'.")
+            raise usage_error(spec, "Too many arguments: '{extra}'.", extra=extra[:40])
         return raw
     rest = args[rest_at]
     for arg in reversed(args[rest_at + 1:]):

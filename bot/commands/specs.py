@@ -37,7 +37,7 @@ class ArgSpec:
     """One argument. `rest` takes the remainder of the line (free text, keyword lists)."""
 
     name: str
-    description: str
+    description: str  # a msgid, like `missing` and CommandSpec.summary
     kind: ArgKind
     required: bool = True
     rest: bool = False
@@ -57,7 +57,7 @@ class CommandSpec:
     """One command: its name, one-line summary, arguments and how platforms should treat it."""
 
     name: str
-    summary: str  # one line, ≤ 100 chars (Discord's and Telegram's limit)
+    summary: str  # a msgid: one line, ≤ 100 chars in every language (Discord's limit)
     args: tuple[ArgSpec, ...] = ()
     slow: bool = False  # may call the LLM or arXiv: show typing / defer the interaction
     changes_chat: bool = False  # in groups and channels only admins may run it

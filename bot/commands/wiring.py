@@ -9,6 +9,7 @@ from functools import partial
 from bot.arxiv.categories import CATEGORIES
 from bot.commands import chat_handlers, forget, handlers
 from bot.commands.arguments import Args
+from bot.commands.chat_settings import chat_language, settings_for
 from bot.commands.context import Core
 from bot.commands.kinds import ParseContext, Setting
 from bot.commands.router import Router
@@ -43,8 +44,16 @@ def make_router(core: Core) -> Router:
 
     context = ParseContext(core.config.topics, core.config.bot.default_categories)
     return Router(
-        {name: partial(fn, core) for name, fn in _HANDLERS.items()}, on_seen=seen, context=context
+        {name: partial(fn, core) for name, fn in _HANDLERS.items()},
+        on_seen=seen,
+        context=context,
+        language_of=lambda cmd: settings_for(core, cmd).language,
     )
+
+
+def make_chat_language(core: Core) -> Callable[[ChatRef, str | None], str]:
+    """What adapters ask for the language of what they say themselves (hints, errors)."""
+    return partial(chat_language, core)
 
 
 def make_completer(core: Core) -> Callable[[str, str, ChatRef], list[str]]:

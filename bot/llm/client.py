@@ -18,7 +18,7 @@ from bot.config import LLMConfig
 from bot.errors import ConfigError, RateLimited, UpstreamError, UserError
 from bot.llm import prompts
 from bot.llm.parsing import BadAnswer, clean_translation, parse_card
-from bot.models import CardText, Paper
+from bot.models import CardText, Glossary, Paper
 
 if TYPE_CHECKING:
     import openai
@@ -72,8 +72,8 @@ class OpenAILLM:
         """The structured-output mode in use; drops to "none" if the provider refuses it."""
         return self._json_mode
 
-    async def card(self, paper: Paper, language: str) -> CardText:
-        messages = prompts.card_messages(paper, language)
+    async def card(self, paper: Paper, language: str, glossary: Glossary = ()) -> CardText:
+        messages = prompts.card_messages(paper, language, glossary)
         last: BadAnswer | None = None
         for attempt in range(1, BAD_ANSWER_ATTEMPTS + 1):
             text = await self._complete(messages, structured=True)

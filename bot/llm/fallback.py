@@ -12,7 +12,7 @@ from bot.config import LLMConfig
 from bot.errors import UserError
 from bot.languages import normalize_language
 from bot.llm.prompts import MAX_TAKEAWAYS, MIN_TAKEAWAYS
-from bot.models import CardText, Paper
+from bot.models import CardText, Glossary, Paper
 
 SUMMARY_SENTENCES = 2
 SUMMARY_MAX_CHARS = 400
@@ -74,13 +74,14 @@ class OfflineLLM:
     def offline(self) -> bool:
         return True
 
-    async def card(self, paper: Paper, language: str) -> CardText:
+    async def card(self, paper: Paper, language: str, glossary: Glossary = ()) -> CardText:
         return extractive_card(paper, language)
 
     async def translate(self, text: str, language: str) -> str:
         raise UserError(
-            f"Translation needs an LLM: set {self._config.api_key_env} to an API key "
+            "Translation needs an LLM: set {env} to an API key "
             "(and [llm] base_url / model in the config for other providers).",
+            env=self._config.api_key_env,
         )
 
 

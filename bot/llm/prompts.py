@@ -9,13 +9,16 @@ parser stores `None` for both, so renderers simply show the original title and a
 
 from __future__ import annotations
 
+import hashlib
+import json
 from typing import Any
 
 from bot.languages import language_name, normalize_language
-from bot.models import Paper
+from bot.models import Glossary, Paper
 
-PROMPT_VERSION = "card-v1"
-"""Part of every cache key: bump it whenever a prompt or the schema changes meaning."""
+PROMPT_VERSION = "card-v2"
+"""Part of every cache key: bump it whenever a prompt or the schema changes meaning.
+v2: summary and takeaways in the reader's language with terms kept; topic glossaries."""
 
 MIN_TAKEAWAYS = 4
 MAX_TAKEAWAYS = 7
@@ -28,8 +31,12 @@ _CARD_SYSTEM = (
     '"summary": 2-4 sentences in {lang}: problem, method, main result;\n'
     '"key_takeaways": {min}-{max} short {lang} strings, plain text, no numbering;\n'
     "{translation_rules}"
-    "Keep LaTeX ($...$), numbers, model and dataset names as written. Do not invent facts."
+    "Write summary, key_takeaways and translations in {lang} even though the paper is in "
+    "English. Keep model names, dataset and benchmark names, metric abbreviations (BLEU, F1, "
+    "pass@k), code identifiers, LaTeX ($...$) and numbers exactly as written, untranslated. "
+    "Do not invent facts."
 )
+_GLOSSARY_RULES = "\nGlossary: render these terms exactly like this in {lang}:\n{entries}"
 _TRANSLATION_RULES = (
     '"title_translation": the title in {lang};\n'
     '"abstract_translation": a faithful, complete {lang} translation of the abstract.\n'
@@ -46,14 +53,27 @@ def is_english(language: str) -> bool:
     return normalize_language(language) == "en"
 
 
-def card_messages(paper: Paper, language: str) -> list[Message]:
-    """System + user messages asking for one card of `paper` in `language`."""
+def card_version(glossary: Glossary = ()) -> str:
+    """The prompt version a card is cached under: a topic's glossary is part of it, so
+    changing one topic's glossary makes only that topic's cards again."""
+    if not glossary:
+        return PROMPT_VERSION
+    text = json.dumps(sorted(glossary), ensure_ascii=False)
+    return f"{PROMPT_VERSION}+g{hashlib.sha256(text.encode()).hexdigest()[:12]}"
+
+
+def card_messages(paper: Paper, language: str, glossary: Glossary = ()) -> list[Message]:
+    """System + user messages asking for one card of `paper` in `language`, rendering the
+    glossary's terms as it says."""
     code = normalize_language(language)
     lang = language_name(code)
     rules = (_NO_TRANSLATION_RULES if code == "en" else _TRANSLATION_RULES).format(lang=lang)
     system = _CARD_SYSTEM.format(
         lang=lang, min=MIN_TAKEAWAYS, max=MAX_TAKEAWAYS, translation_rules=rules
     )
+    if glossary:
+        entries = "\n".join(f"- {_oneline(term)} → {_oneline(said)}" for term, said in glossary)
+        system += _GLOSSARY_RULES.format(lang=lang, entries=entries)
     lines = [f"Target language: {lang} ({code})", f"Title: {_oneline(paper.title)}"]
     if paper.authors:
         lines.append(f"Authors: {len(paper.authors)}")

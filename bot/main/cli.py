@@ -13,6 +13,7 @@ import argparse
 import asyncio
 import json
 import logging
+import os
 import sys
 from collections.abc import Sequence
 from contextlib import nullcontext
@@ -24,10 +25,10 @@ from adapters.console.adapter import ConsolePlatform
 from adapters.console.config import ConsoleConfig
 from adapters.console.incoming import CHAT
 from adapters.console.render import card_json, card_markdown, digest_markdown, digests_json
-from bot.commands.wiring import make_router
+from bot.commands.wiring import make_chat_language, make_router
 from bot.config import Config, load_config, masked, resolve_path
 from bot.errors import ConfigError, UpstreamError, UserError
-from bot.languages import normalize_language
+from bot.languages import language_from_locale, normalize_language
 from bot.main.app import Parts, build, lock_database
 from bot.models import IncomingCommand, PaperCard, Reply
 from bot.redaction import SecretRedactor, configured_secrets
@@ -218,14 +219,24 @@ async def _translate(args: argparse.Namespace, parts: Parts) -> int:
     return 0
 
 
+def _terminal_locale() -> str:
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(name, "").split(".")[0]
+        if value and value not in ("C", "POSIX"):
+            return value if language_from_locale(value) else "en"
+    return "en"
+
+
 async def _ask(parts: Parts, name: str, **options: str | None) -> Reply:
     """Run one chat command through the router, as the operator at the terminal (unmetered),
-    with its arguments by name so nothing is parsed twice."""
+    with its arguments by name so nothing is parsed twice. It answers in the terminal's
+    locale (LC_ALL, LC_MESSAGES, LANG), English when that names no interface language."""
     command = IncomingCommand(
         name=name,
         args="",
         chat=CHAT,
         user_id="cli",
+        locale=_terminal_locale(),
         options=tuple((k, v) for k, v in options.items() if v),
         metered=False,
     )
@@ -241,7 +252,7 @@ async def _chat(parts: Parts) -> int:
     """`paperbot chat`: every chat command in this terminal, through the same router."""
     router = make_router(parts.core)
     section = parts.config.platform("console") or ConsoleConfig()
-    console = ConsolePlatform(section, router.handle)
+    console = ConsolePlatform(section, router.handle, language=make_chat_language(parts.core))
     await console.start()
     try:
         await console.session()

@@ -20,7 +20,7 @@ from typing import Any
 
 import adapters
 from adapters import PlatformContext, PlatformEntry
-from bot.commands.wiring import make_completer, make_router
+from bot.commands.wiring import make_chat_language, make_completer, make_router
 from bot.config import Config
 from bot.delivery import Dispatcher
 from bot.errors import ConfigError, PaperbotError, UpstreamError, UserError
@@ -177,7 +177,8 @@ async def _start_adapters(config: Config, parts: Parts) -> Platforms:
     takes the slowest handshake, not the sum. Failures are returned, not logged, so the
     caller says it once."""
     router = make_router(parts.core)
-    context = PlatformContext(router.handle, make_completer(parts.core), parts.store)
+    context = PlatformContext(router.handle, make_completer(parts.core), parts.store,
+                              make_chat_language(parts.core))
     platforms = Platforms()
 
     async def start(name: str, entry: PlatformEntry, section: Any, token: str | None) -> None:

@@ -15,8 +15,8 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 
 from bot.errors import UpstreamError, UserError
-from bot.llm.prompts import PROMPT_VERSION
-from bot.models import CardText, Paper, PaperCard
+from bot.llm.prompts import card_version
+from bot.models import CardText, Glossary, Paper, PaperCard
 from bot.ports import LLM, CardCache
 
 log = logging.getLogger(__name__)
@@ -24,7 +24,7 @@ log = logging.getLogger(__name__)
 Progress = Callable[[PaperCard], None]
 
 
-CardKey = tuple[str, int, str]  # (paper id, version, language)
+CardKey = tuple[str, int, str, Glossary]  # (paper id, version, language, glossary)
 
 
 class CardService:
@@ -53,11 +53,11 @@ class CardService:
     def offline(self) -> bool:
         return self._llm.offline
 
-    def cached(self, paper: Paper, language: str) -> CardText | None:
+    def cached(self, paper: Paper, language: str, glossary: Glossary = ()) -> CardText | None:
         if self._llm.offline:
             return None
         return self._store.get_card(
-            paper.id, paper.version, language, self._llm.model, PROMPT_VERSION
+            paper.id, paper.version, language, self._llm.model, card_version(glossary)
         )
 
     def needs_llm_call(self, paper: Paper, language: str) -> bool:
@@ -67,33 +67,39 @@ class CardService:
     async def card(self, paper: Paper, language: str) -> PaperCard:
         """One card for a reader who asked (/summarize): a failure is retried next time,
         even within a run."""
-        return PaperCard(paper, await self._text(paper, language, in_run=False))
+        return PaperCard(paper, await self._text(paper, language, (), in_run=False))
 
     async def cards(
-        self, papers: Sequence[Paper], language: str, progress: Progress | None = None
+        self,
+        papers: Sequence[Paper],
+        language: str,
+        progress: Progress | None = None,
+        glossary: Glossary = (),
     ) -> list[PaperCard]:
-        """All cards, in the papers' order; the LLM client bounds concurrency itself.
-        Within `one_run`, a card already made in this run is reused as it was."""
+        """All cards, in the papers' order, with the topic's glossary; the LLM client bounds
+        concurrency itself. Within `one_run`, a card already made in this run is reused."""
 
         async def one(paper: Paper) -> PaperCard:
-            card = PaperCard(paper, await self._text(paper, language, in_run=True))
+            card = PaperCard(paper, await self._text(paper, language, glossary, in_run=True))
             if progress is not None:
                 progress(card)
             return card
 
         return list(await asyncio.gather(*(one(p) for p in papers)))
 
-    async def _text(self, paper: Paper, language: str, *, in_run: bool) -> CardText:
-        key = (paper.id, paper.version, language)
+    async def _text(
+        self, paper: Paper, language: str, glossary: Glossary, *, in_run: bool
+    ) -> CardText:
+        key = (paper.id, paper.version, language, glossary)
         in_run = in_run and self._runs > 0
         if in_run and key in self._outcomes:
             return self._outcomes[key]
-        cached = self.cached(paper, language)
+        cached = self.cached(paper, language, glossary)
         if cached is not None:
             return cached
         task = self._inflight.get(key)
         if task is None:
-            task = asyncio.ensure_future(self._generate(paper, language))
+            task = asyncio.ensure_future(self._generate(paper, language, glossary))
             self._inflight[key] = task
             task.add_done_callback(lambda _t: self._inflight.pop(key, None))
         text = await asyncio.shield(task)
@@ -101,16 +107,16 @@ class CardService:
             text = self._outcomes.setdefault(key, text)
         return text
 
-    async def _generate(self, paper: Paper, language: str) -> CardText:
+    async def _generate(self, paper: Paper, language: str, glossary: Glossary) -> CardText:
         try:
-            text = await self._llm.card(paper, language)
+            text = await self._llm.card(paper, language, glossary)
         except (UpstreamError, UserError) as exc:
             log.warning(
                 "card for %sv%d (%s) unavailable: %s", paper.id, paper.version, language, exc
             )
             return unavailable(language, self._llm.model)
         if text.source == "llm":
-            self._store.put_card(paper.id, paper.version, text, PROMPT_VERSION)
+            self._store.put_card(paper.id, paper.version, text, card_version(glossary))
         return text
 
 

@@ -108,7 +108,9 @@ class DigestService:
             if topic.name in skip:
                 continue
             with self._cards.one_run():
-                cards: list[PaperCard] = await self._cards.cards(kept, language, progress)
+                cards: list[PaperCard] = await self._cards.cards(
+                    kept, language, progress, topic.glossary
+                )
             quiet: QuietReason | None = None
             if listing.announced is None or not listing.papers:
                 quiet = "no_announcement"

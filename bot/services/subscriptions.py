@@ -41,7 +41,9 @@ def parse_topic_spec(
     """A configured topic (by name, any case) or a Topic built from categories and keywords."""
     spec = text.translate(_QUOTES).strip()
     if not spec:
-        raise UserError("Which topic?", f"Send /topics to see them, or e.g. {SPEC_EXAMPLE}")
+        raise UserError(
+            "Which topic?", "Send /topics to see them, or e.g. {example}", example=SPEC_EXAMPLE
+        )
     by_name = {t.name.casefold(): t for t in configured}
     named = by_name.get(spec.strip('"').strip().casefold())
     if named is not None:
@@ -61,7 +63,9 @@ def parse_topic_spec(
         _reject_near_topic_name(words[0][1], [t.name for t in configured])
     categories = _unique(categories or default_categories)
     if not categories:
-        raise UserError("Name at least one arXiv category.", f"For example: {SPEC_EXAMPLE}")
+        raise UserError(
+            "Name at least one arXiv category.", "For example: {example}", example=SPEC_EXAMPLE
+        )
     return Topic(
         name=topic_name(categories, keywords, excluded),
         categories=tuple(_sorted(categories)),
@@ -131,15 +135,21 @@ def _checked(words: Iterable[str]) -> list[str]:
     out = _unique(words)
     for word in out:
         if not word.strip():
-            raise UserError("A keyword is empty.", f"For example: {SPEC_EXAMPLE}")
+            raise UserError(
+                "A keyword is empty.", "For example: {example}", example=SPEC_EXAMPLE
+            )
         if len(word) > MAX_KEYWORD_LEN:
             raise UserError(
-                f"The keyword '{word[:30]}…' is {len(word)} characters long.",
-                f"Keep each keyword to {MAX_KEYWORD_LEN} characters.",
+                "The keyword '{keyword}…' is {length} characters long.",
+                "Keep each keyword to {limit} characters.",
+                keyword=word[:30],
+                length=len(word),
+                limit=MAX_KEYWORD_LEN,
             )
     if len(out) > MAX_KEYWORDS:
         raise UserError(
-            f"{len(out)} keywords is too many.", f"Use at most {MAX_KEYWORDS} per topic."
+            "{count} keywords is too many.", "Use at most {limit} per topic.",
+            count=len(out), limit=MAX_KEYWORDS,
         )
     return out
 
@@ -161,6 +171,8 @@ def _reject_near_topic_name(word: str, names: Sequence[str]) -> None:
     if close:
         suggestions = ", ".join(folded[c] for c in close)
         raise UserError(
-            f"Unknown topic '{word[:40]}'. Did you mean {suggestions}?",
-            f"To follow a keyword instead, name a category first: /subscribe cs.CL {word[:40]}",
+            "Unknown topic '{topic}'. Did you mean {options}?",
+            "To follow a keyword instead, name a category first: /subscribe cs.CL {topic}",
+            topic=word[:40],
+            options=suggestions,
         )

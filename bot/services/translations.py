@@ -42,9 +42,10 @@ class TranslationService:
             )
         if len(text) > MAX_TRANSLATE_CHARS:
             raise UserError(
-                f"That text is {len(text):,} characters; /translate takes up to "
-                f"{MAX_TRANSLATE_CHARS:,}.",
+                "That text is {length} characters; /translate takes up to {limit}.",
                 "Split it into shorter parts.",
+                length=f"{len(text):,}",
+                limit=f"{MAX_TRANSLATE_CHARS:,}",
             )
         return text
 

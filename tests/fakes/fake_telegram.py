@@ -201,9 +201,11 @@ class FakeTelegram:
         with self._lock:
             return [p for m, p in self._state.calls if method is None or m == method]
 
-    def my_commands(self, scope: str = "default") -> list[dict[str, Any]]:
+    def my_commands(self, scope: str = "default", language_code: str = "") -> list[dict[str, Any]]:
+        """The menu of one scope for one client language ("" is the default for all others),
+        kept apart as Telegram keeps them."""
         with self._lock:
-            return list(self._state.commands.get(scope, []))
+            return list(self._state.commands.get(_menu_key(scope, language_code), []))
 
     def pending_updates(self) -> int:
         with self._lock:
@@ -329,18 +331,19 @@ class FakeTelegram:
 
     async def _m_setmycommands(self, params: dict[str, Any]) -> web.Response:
         scope = (params.get("scope") or {}).get("type", "default")
+        key = _menu_key(scope, params.get("language_code") or "")
         with self._lock:
-            self._state.commands[scope] = list(params.get("commands") or [])
+            self._state.commands[key] = list(params.get("commands") or [])
         return _ok(True)
 
     async def _m_getmycommands(self, params: dict[str, Any]) -> web.Response:
         scope = (params.get("scope") or {}).get("type", "default")
-        return _ok(self.my_commands(scope))
+        return _ok(self.my_commands(scope, params.get("language_code") or ""))
 
     async def _m_deletemycommands(self, params: dict[str, Any]) -> web.Response:
         scope = (params.get("scope") or {}).get("type", "default")
         with self._lock:
-            self._state.commands.pop(scope, None)
+            self._state.commands.pop(_menu_key(scope, params.get("language_code") or ""), None)
         return _ok(True)
 
     async def _m_getchatmember(self, params: dict[str, Any]) -> web.Response:
@@ -414,3 +417,7 @@ def _fault_response(fault: Fault) -> web.Response:
         return _error(400, "Bad Request: can't parse entities: Unsupported start tag \"x\"")
     return web.Response(status=502, text="<html><body>502 Bad Gateway</body></html>",
                         content_type="text/html")
+
+
+def _menu_key(scope: str, language_code: str) -> str:
+    return f"{scope}|{language_code}" if language_code else scope

@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from bot.errors import UpstreamError, UserError
-from bot.models import ArxivId, CardText, Digest, Paper, Reply
+from bot.models import ArxivId, CardText, Digest, Glossary, Paper, Reply
 from bot.ports import Listing
 
 
@@ -57,11 +57,13 @@ class ScriptedLLM:
 
     fail_ids: set[str] = field(default_factory=set)
     calls: int = 0
+    glossaries: list[Glossary] = field(default_factory=list)  # one per card asked for
     model: str = "fake-model"
     offline: bool = False
 
-    async def card(self, paper: Paper, language: str) -> CardText:
+    async def card(self, paper: Paper, language: str, glossary: Glossary = ()) -> CardText:
         self.calls += 1
+        self.glossaries.append(glossary)
         if paper.id in self.fail_ids:
             raise UpstreamError(f"LLM failed for {paper.id}")
         return CardText(
