@@ -74,11 +74,11 @@ async def test_overlapping_slots_share_one_outcome(world: World) -> None:
     gate, failed = asyncio.Event(), asyncio.Event()
     llm_card = world.llm.card
 
-    async def slow_first(paper: Paper, language: str) -> Any:
+    async def slow_first(paper: Paper, language: str, *args: Any, **kwargs: Any) -> Any:
         if paper.id == "2411.00001":
             await gate.wait()
         try:
-            return await llm_card(paper, language)
+            return await llm_card(paper, language, *args, **kwargs)
         finally:
             if paper.id == "2411.00002":
                 failed.set()
@@ -86,7 +86,7 @@ async def test_overlapping_slots_share_one_outcome(world: World) -> None:
     world.llm.card = slow_first  # type: ignore[method-assign]
     await world.cycle.fetch()
     alice = asyncio.create_task(world.cycle.serve(ALICE.key))
-    await failed.wait()
+    await asyncio.wait_for(failed.wait(), 10)  # a broken fake must fail, not hang the suite
     await asyncio.sleep(0.01)  # Alice's fallback card is made; her first paper still waits
     bob = asyncio.create_task(world.cycle.serve(BOB.key))
     await asyncio.sleep(0.01)

@@ -104,7 +104,9 @@ def act(telegram: FakeTelegram, members: list[Member], per_second: int = 20) -> 
     wait_for(answered, 30, "a reply to every command")
     for member in members:
         replies = [m["text"] for m in telegram.sent_messages(member.chat_id)]
-        assert all("Subscribed to" in r or "English" in r for r in replies), replies
+        # Chinese clients are answered in Chinese (已订阅), English ones in English.
+        assert all(("已订阅" if member.language == "zh" else "Subscribed to") in r
+                   or "English" in r for r in replies), replies
 
 
 def delivered(telegram: FakeTelegram, member: Member) -> list[str]:

@@ -92,8 +92,10 @@ class ArxivClient:
         feed = await self._retrying(f"listing {url}", lambda: self._fetch_rss(url))
         if feed.error:  # only arXiv's own "Feed error" reaches here: the categories are wrong
             raise UserError(
-                f"arXiv rejected the categories {', '.join(cats)}: {feed.error}",
+                "arXiv rejected the categories {categories}: {error}",
                 "Categories look like cs.CL or hep-th.",
+                categories=", ".join(cats),
+                error=feed.error,
             )
         if not feed.papers:  # weekend, holiday, or not announced yet: the caller decides
             log.info("arXiv listing for %s is empty", "+".join(cats))

@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 
 from bot.commands.context import Core, user_key
 from bot.errors import UserError
+from bot.i18n import N_
 from bot.models import ArxivId, IncomingCommand, Paper, Topic
 from bot.ports import Listing
 from bot.services.digests import assign
@@ -66,17 +67,27 @@ def _charge(core: Core, budgets: Sequence[_Budget], count: int, what: str) -> No
 def _refusal(budget: _Budget, used: int, count: int, what: str, now: datetime) -> UserError:
     tomorrow = (now + timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0)
     hours = max(1, round((tomorrow - now).total_seconds() / 3600))
-    hint = f"The limit resets at 00:00 UTC (in about {hours} h); cached papers stay free."
+    hint = N_("The limit resets at 00:00 UTC (in about {hours} h); cached papers stay free.")
     left = max(0, budget.limit - used)
-    owner = budget.owner[0].upper() + budget.owner[1:]
-    verb = "have" if budget.owner == "you" else "has"
+    mine = budget.owner == "you"
+    if what == LOOKUPS:
+        spent = N_("You have used today's {limit} arXiv lookups.")
+        return UserError(spent, hint, limit=budget.limit, hours=hours)
     if left == 0:
-        return UserError(f"{owner} {verb} used today's {budget.limit} {what}.", hint)
-    return UserError(
-        f"This needs {count} {what}, and {budget.owner} {verb} {left} of today's "
-        f"{budget.limit} left.",
-        hint,
+        spent = (
+            N_("You have used today's {limit} new summaries and translations.")
+            if mine
+            else N_("This chat has used today's {limit} new summaries and translations.")
+        )
+        return UserError(spent, hint, limit=budget.limit, hours=hours)
+    short = (
+        N_("This needs {count} new summaries and translations, and you have {left} of "
+           "today's {limit} left.")
+        if mine
+        else N_("This needs {count} new summaries and translations, and this chat has "
+                "{left} of today's {limit} left.")
     )
+    return UserError(short, hint, count=count, left=left, limit=budget.limit, hours=hours)
 
 
 def charge_llm_calls(core: Core, cmd: IncomingCommand, count: int = 1) -> None:

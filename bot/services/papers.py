@@ -57,12 +57,15 @@ class PaperService:
                 stored = found
             elif stored is None:
                 raise UserError(
-                    f"arXiv has no paper {arxiv_id}.",
+                    "arXiv has no paper {id}.",
                     "Check the id (e.g. 1706.03762) or paste the arxiv.org link.",
+                    id=str(arxiv_id),
                 )
         if stored.withdrawn:
             raise UserError(
-                f"{stored.id} was withdrawn by its authors, so there is nothing to summarize.",
-                f"arXiv's note: {stored.comment}" if stored.comment else None,
+                "{id} was withdrawn by its authors, so there is nothing to summarize.",
+                "arXiv's note: {note}" if stored.comment else None,
+                id=stored.id,
+                note=stored.comment or "",
             )
         return stored
