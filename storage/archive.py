@@ -14,6 +14,7 @@ from datetime import date
 from sqlite_utils import Database
 
 from bot.models import CardText
+from storage.cards import card_from_row
 from storage.db import rows
 
 _DIGEST_KEY = re.compile(r"^(\d{4}-\d{2}-\d{2})\|(.+)$")
@@ -61,13 +62,5 @@ def best_cards(db: Database, base_ids: Sequence[str], language: str) -> dict[str
         ):
             if row["base_id"] in best:
                 continue
-            best[row["base_id"]] = CardText(
-                summary=row["summary"],
-                key_takeaways=tuple(json.loads(row["key_takeaways"])),
-                title_translation=row["title_translation"],
-                abstract_translation=row["abstract_translation"],
-                source=row["source"],
-                language=row["language"],
-                model=row["model"],
-            )
+            best[row["base_id"]] = card_from_row(row)
     return best

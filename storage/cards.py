@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import logging
 from datetime import datetime
+from typing import Any
 
 from sqlite_utils import Database
 
@@ -28,8 +29,11 @@ def get_card(
         " AND model = ? AND prompt_version = ?",
         [base_id, version, language, model, prompt_version],
     )
-    if row is None:
-        return None
+    return None if row is None else card_from_row(row)
+
+
+def card_from_row(row: dict[str, Any]) -> CardText:
+    """A `cards` table row as the core's CardText."""
     return CardText(
         summary=row["summary"],
         key_takeaways=tuple(json.loads(row["key_takeaways"])),
