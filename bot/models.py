@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from enum import StrEnum
 from typing import Any, Literal
 
 AnnounceType = Literal["new", "cross", "replace", "replace-cross"]
@@ -244,3 +245,26 @@ class OutgoingMessage:
     digest_key: str = ""
     seq: int = 0
     paper_ids: tuple[str, ...] = field(default_factory=tuple)
+
+
+class Signal(StrEnum):
+    """What a reader said about a paper with a button: liked, disliked, saved to read."""
+
+    UP = "up"
+    DOWN = "down"
+    SAVE = "save"
+
+
+@dataclass(frozen=True)
+class Feedback:
+    """One reader's signal on one paper, in the chat where they gave it.
+
+    `user_key` and `chat_key` are "<platform>:<id>" (as the cost guard names them); a signal
+    given in a private chat has the user's own chat as `chat_key`."""
+
+    user_key: str
+    chat_key: str
+    base_id: str
+    version: int
+    signal: Signal
+    at: datetime

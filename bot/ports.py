@@ -18,11 +18,13 @@ from bot.models import (
     ChatRef,
     ChatSettings,
     Digest,
+    Feedback,
     Glossary,
     IncomingCommand,
     OutgoingMessage,
     Paper,
     Reply,
+    Signal,
     Subscription,
 )
 
@@ -318,7 +320,37 @@ class ArchiveStore(Protocol):
         ...
 
 
-class Store(PaperStore, CardCache, ChatStore, Outbox, UsageStore, MetaStore, Protocol):
+class FeedbackStore(Protocol):
+    """Readers' 👍, 👎 and Save per (user, chat, paper): what the buttons write, what the
+    reading list and relevance ranking read. 👍 and 👎 exclude each other; Save is
+    independent of both."""
+
+    def toggle_feedback(self, feedback: Feedback) -> bool:
+        """Set the signal, or clear it when already set (a second press); True when it is
+        now set. Setting UP clears the same user's DOWN in that chat and vice versa."""
+        ...
+    def feedback_state(self, user_key: str, chat_key: str, base_id: str) -> set[Signal]:
+        """The signals this user has set on this paper in this chat."""
+        ...
+    def feedback_counts(self, chat_key: str, base_id: str) -> dict[Signal, int]:
+        """How many users set each signal on this paper in this chat (absent: none)."""
+        ...
+    def feedback_for(
+        self, *, chat_key: str | None = None, user_key: str | None = None
+    ) -> list[Feedback]:
+        """Every signal given in a chat, or by a user (in any chat), oldest first."""
+        ...
+    def saved_papers(self, user_key: str) -> list[Feedback]:
+        """The user's reading list: one SAVE per paper (in whichever chat), newest first."""
+        ...
+    def forget_feedback(self, user_key: str) -> int:
+        """Delete every signal the user gave; returns how many."""
+        ...
+
+
+class Store(
+    PaperStore, CardCache, ChatStore, Outbox, UsageStore, MetaStore, FeedbackStore, Protocol
+):
     """Every role at once: what the composition root opens and hands out piece by piece."""
 
     def close(self) -> None: ...

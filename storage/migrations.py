@@ -256,3 +256,26 @@ CREATE TABLE translation_users (
 CREATE INDEX translation_users_by_user ON translation_users (user_key);
 CREATE INDEX translations_by_age ON translations (created_at)
 """
+
+
+@MIGRATIONS(name="0007_feedback")
+def feedback(db: Database) -> None:
+    """Readers' 👍/👎/Save per user, chat and paper (bot.ports.FeedbackStore)."""
+    for statement in _FEEDBACK.split(";\n"):
+        if statement.strip():
+            db.execute(statement)
+
+
+_FEEDBACK = """
+CREATE TABLE feedback (
+    user_key TEXT NOT NULL,
+    chat_key TEXT NOT NULL,
+    base_id TEXT NOT NULL,
+    signal TEXT NOT NULL CHECK (signal IN ('up', 'down', 'save')),
+    version INTEGER NOT NULL,
+    at TEXT NOT NULL,
+    PRIMARY KEY (user_key, chat_key, base_id, signal)
+);
+CREATE INDEX feedback_by_chat ON feedback (chat_key, base_id);
+CREATE INDEX feedback_by_user ON feedback (user_key, signal)
+"""

@@ -11,9 +11,18 @@ from datetime import UTC, date, datetime
 
 from sqlite_utils import Database
 
-from bot.models import CardText, ChatRef, ChatSettings, OutgoingMessage, Paper, Subscription
+from bot.models import (
+    CardText,
+    ChatRef,
+    ChatSettings,
+    Feedback,
+    OutgoingMessage,
+    Paper,
+    Signal,
+    Subscription,
+)
 from bot.ports import ClaimedMessage, ForgottenChat, Listing
-from storage import archive, cards, meta, outbox, papers, privacy, subscriptions
+from storage import archive, cards, feedback, meta, outbox, papers, privacy, subscriptions
 from storage.db import open_database, transaction
 
 
@@ -204,3 +213,24 @@ class SqliteStore:
 
     def forget_usage(self, user_key: str) -> int:
         return privacy.forget_usage(self.db, user_key)
+
+    # readers' feedback (buttons) and reading lists
+    def toggle_feedback(self, item: Feedback) -> bool:
+        return feedback.toggle_feedback(self.db, item)
+
+    def feedback_state(self, user_key: str, chat_key: str, base_id: str) -> set[Signal]:
+        return feedback.feedback_state(self.db, user_key, chat_key, base_id)
+
+    def feedback_counts(self, chat_key: str, base_id: str) -> dict[Signal, int]:
+        return feedback.feedback_counts(self.db, chat_key, base_id)
+
+    def feedback_for(
+        self, *, chat_key: str | None = None, user_key: str | None = None
+    ) -> list[Feedback]:
+        return feedback.feedback_for(self.db, chat_key, user_key)
+
+    def saved_papers(self, user_key: str) -> list[Feedback]:
+        return feedback.saved_papers(self.db, user_key)
+
+    def forget_feedback(self, user_key: str) -> int:
+        return feedback.forget_feedback(self.db, user_key)
