@@ -99,7 +99,7 @@ def card_view(card: PaperCard, with_notice: bool = True) -> CardView:
         if llm_text else (),
         abstract_translation=paragraphs(tex_to_text(abstract_tr)),
         abstract=paragraphs(tex_to_text(paper.abstract)),
-        links=paper.links,
+        links=card.links,
         version_id=f"{paper.id}v{paper.version}",
         language=text.language,
         with_notice=with_notice and llm_text,

@@ -22,6 +22,7 @@ _LABELS: dict[str, str] = {
     "abstract_translation": N_("Abstract (translated)"),
     "abstract": N_("Abstract"),
     "links": N_("Links"),
+    "web": N_("Archive"),
     "offline": N_("offline summary (no LLM configured): extracted from the abstract"),
     "unavailable": N_(
         "summary unavailable: the language model did not answer; the original abstract follows"

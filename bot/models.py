@@ -6,7 +6,8 @@ Adapters render these at the edge; nothing here carries platform markup.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from enum import StrEnum
 from typing import Any, Literal
@@ -79,6 +80,7 @@ class Links:
     pdf: str
     html: str
     papers_cool: str
+    web: str | None = None  # the paper's page in paperbot's own web archive, if published
 
     @classmethod
     def for_id(cls, base_id: str) -> Links:
@@ -109,10 +111,12 @@ class PaperCard:
 
     paper: Paper
     text: CardText
+    web: str | None = None  # its page in the web archive (digest cards, `[web] base_url`)
 
     @property
     def links(self) -> Links:
-        return self.paper.links
+        links = self.paper.links
+        return links if self.web is None else replace(links, web=self.web)
 
 
 @dataclass(frozen=True)
@@ -161,6 +165,11 @@ class Digest:
     generated_at: datetime
     quiet: QuietReason | None = None  # set when there are no papers to show
     omitted: int = 0  # matching papers left out by the topic's max_papers
+
+    def with_web_pages(self, page: Callable[[str], str]) -> Digest:
+        """The digest with each card linking to its page in the web archive (`page(id)`)."""
+        cards = tuple(replace(c, web=page(c.paper.id)) for c in self.cards)
+        return replace(self, cards=cards)
 
 
 @dataclass(frozen=True)

@@ -91,3 +91,23 @@ def test_console_card_parts_in_order(language: str) -> None:
     shown = card_markdown(card(language))
     assert_in_order(shown, language)
     assert "[HTML](https://arxiv.org/html/2502.11190)" in shown
+
+
+WEB = "https://papers.example.org/papers/2502.11190.html"
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_card_with_a_web_page_links_it_last_in_every_renderer(language: str) -> None:
+    from dataclasses import replace
+
+    linked = replace(card(language), web=WEB)
+    name = label(language, "web")
+    [tg] = TelegramRenderer().reply(Reply(cards=(linked,)))
+    assert check_message(tg["text"], "HTML") is None
+    assert f'<a href="{WEB}">{name}</a>' in tg["text"]
+    [dc] = DiscordRenderer().reply(Reply(cards=(linked,)))
+    assert f"[{name}]({WEB})" in dc["embeds"][0]["fields"][-1]["value"]
+    assert f"[{name}]({WEB})" in card_markdown(linked)
+    for plain in (TelegramRenderer().reply(Reply(cards=(card(language),)))[0]["text"],
+                  card_markdown(card(language))):
+        assert "papers.example.org" not in plain and name not in plain.split("papers.cool")[-1]

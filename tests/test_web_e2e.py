@@ -79,6 +79,7 @@ def test_run_serves_the_archive_and_rebuilds_it_after_a_digest(
     config.write_text(
         example.replace('listen = ""', f'listen = "127.0.0.1:{port}"')
         .replace('output = "site"', f'output = "{tmp_path / "site"}"')
+        .replace('base_url = ""', f'base_url = "http://127.0.0.1:{port}/"', 1)
         + f'\n[[channels]]\nplatform = "telegram"\nchat = "{CHANNEL}"\n'
         f'topics = ["R1_Reasoning"]\ntime = "{slot_in(20)}"\ntimezone = "Asia/Shanghai"\n',
         encoding="utf-8",
@@ -103,6 +104,14 @@ def test_run_serves_the_archive_and_rebuilds_it_after_a_digest(
         day = wait_for(day_page, 30, "the rebuilt topic page")
         status, body = _fetch(f"{base}/topics/R1_Reasoning/{day}")
         assert status == 200 and "更新" in body and "arxiv.org/abs/" in body
+        # `[web] base_url`: each digest card links to its paper's page, and the page is there.
+        cards = wait_for(lambda: [m["text"] for m in telegram.sent_messages(CHANNEL)
+                                  if "arxiv.org/abs/" in m["text"]], 30, "the digest's cards")
+        page_link = rf'href="({re.escape(base)}/papers/[^"]+\.html)">存档<'
+        pages = [re.search(page_link, c) for c in cards]
+        assert cards and all(pages), cards[0]
+        status, body = _fetch(pages[0].group(1))  # type: ignore[union-attr]
+        assert status == 200 and "arxiv.org/abs/" in body
         status, body = _fetch(base + "/no/such/page.html")
         assert status == 404 and "页面不存在" in body
         status, body = _fetch(base + "/%2e%2e/paperbot.toml")

@@ -60,6 +60,8 @@ def card_markdown(card: PaperCard, with_notice: bool = True) -> str:
     ln = v.links
     links = (f"[arXiv:{v.version_id}]({ln.abs}) · [PDF]({ln.pdf}) · [HTML]({ln.html}) · "
              f"[papers.cool]({ln.papers_cool})")
+    if ln.web:
+        links += f" · [{escape_md(label(lang, 'web'))}]({ln.web})"
     lines += [f"**{label(lang, 'links')}:** {links}", ""]
     if v.with_notice:
         lines += [f"> {escape_md(notice(lang))}", ""]
@@ -113,6 +115,7 @@ def card_json(card: PaperCard, with_notice: bool = True) -> dict[str, Any]:
             "pdf": card.links.pdf,
             "html": card.links.html,
             "papers_cool": card.links.papers_cool,
+            **({"web": card.links.web} if card.links.web else {}),
         },
     }
     if with_notice and t.source != "unavailable":

@@ -118,6 +118,8 @@ def _build(view: CardView, url: str, parts: dict[str, str], cut: str,
             fields += _fields(label(lang, name), safe(parts[key]), lang)
     link_line = (f"[arXiv:{view.version_id}]({links.abs}) · [PDF]({links.pdf}) · "
                  f"[HTML]({links.html}) · [papers.cool]({links.papers_cool})")
+    if links.web:
+        link_line += f" · [{safe(label(lang, 'web'))}]({links.web})"
     if cut:
         link_line += f"\n✂️ *{safe(label(lang, cut))}: [arXiv]({links.abs})*"
     fields.append({"name": label(lang, "links"), "value": link_line, "inline": False})

@@ -73,6 +73,8 @@ def _assemble(view: CardView, prefix: str, f: dict[str, str], cut: str) -> Piece
         blocks.append(join(quotes, "\n"))
     foot = [link(links.abs, text(f"arXiv:{view.version_id}")), link(links.pdf, text("PDF")),
             link(links.html, text("HTML")), link(links.papers_cool, text("papers.cool"))]
+    if links.web:
+        foot.append(link(links.web, text(label(lang, "web"))))
     footer = join(foot, " · ")
     if cut:
         note = join([text(f"✂️ {label(lang, cut)}: "), link(links.abs, text(links.abs))])

@@ -47,6 +47,17 @@ def seconds_since_start() -> float:
 _DAY_SECONDS = 86_400.0
 
 
+def web_page_url(config: Config) -> Callable[[str], str] | None:
+    """With `[web] base_url`, a paper id → its page in the web archive (digest cards link
+    to it: the archive publishes every planned digest's papers)."""
+    base = str(getattr(config.platform("web"), "base_url", "") or "")
+    if not base:
+        return None
+    from adapters.web.paths import paper_page
+
+    return lambda base_id: base + paper_page(base_id)
+
+
 class Service:
     """The running bot: wires the daily cycle to the scheduler and the dispatcher."""
 
@@ -56,7 +67,8 @@ class Service:
         renderers: dict[str, Renderer] = {p: adapters.entry(p).renderer() for p in senders}
         store = parts.store
         self.cycle = DailyCycle(
-            parts.config, store, store, store, parts.source, core.digests, renderers, core.clock
+            parts.config, store, store, store, parts.source, core.digests, renderers, core.clock,
+            web_page=web_page_url(parts.config),
         )
         self.dispatcher = Dispatcher(
             store, senders, core.clock, lease_seconds=parts.config.bot.delivery_lease_seconds

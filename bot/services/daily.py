@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import replace
 from datetime import timedelta
@@ -43,8 +43,10 @@ class DailyCycle:
         digests: DigestService,
         renderers: Mapping[str, Renderer],
         clock: Clock,
+        web_page: Callable[[str], str] | None = None,
     ) -> None:
         self._config = config
+        self._web_page = web_page  # a paper id → its web archive page (`[web] base_url`)
         self._papers = papers
         self._chats = chats
         self._outbox = outbox
@@ -241,6 +243,8 @@ class DailyCycle:
                 continue
             ids = [c.paper.id for c in digest.cards]
             planned_ids.update(ids)
+            if self._web_page is not None:
+                digest = digest.with_web_pages(self._web_page)
             payloads = renderer.digest(digest)
             per_payload: list[list[str]] = [[] for _ in payloads]
             per_payload[-1] = ids  # delivered once the whole digest has gone out
