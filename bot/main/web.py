@@ -1,8 +1,9 @@
 """Wiring the web archive: `paperbot site` builds it once; `paperbot run` serves it when
 `[web] listen` is set and rebuilds it after each digest is planned.
 
-The store is read on the loop's thread (it belongs to it); rendering and writing, the slow
-part, run in a worker thread so commands keep being answered meanwhile.
+Building runs in a worker thread with its own connection to the database (WAL lets it read
+while the bot writes), so commands keep being answered meanwhile: reading a large archive
+takes about a second, rendering and writing it several.
 """
 
 from __future__ import annotations
@@ -18,7 +19,8 @@ from adapters.web.pages import SiteOptions, SiteRenderer
 from adapters.web.server import SiteServer
 from adapters.web.site import BuildReport, write_files
 from bot.config import Config
-from bot.main.app import Parts
+from bot.main.app import Parts, open_store
+from storage.store import SqliteStore
 
 log = logging.getLogger("paperbot")
 
@@ -31,14 +33,27 @@ def web_config(config: Config) -> WebConfig:
 
 
 async def build_site(parts: Parts, out: Path | str) -> BuildReport:
-    """Read the archive from the store, then render and write it off the loop."""
+    """Read the archive from the store, render and write it, all off the loop."""
     config = parts.config
     web = web_config(config)
-    archive = collect(config.topics, parts.store, parts.store, web.language or config.bot.language)
-    renderer = SiteRenderer(archive, SiteOptions(web.title, web.base_url, web.feed_entries))
-    return await asyncio.to_thread(
-        lambda: write_files(Path(out).expanduser(), renderer.files())
-    )
+    language = web.language or config.bot.language
+    options = SiteOptions(web.title, web.base_url, web.feed_entries)
+
+    def render(store: SqliteStore) -> BuildReport:
+        renderer = SiteRenderer(collect(config.topics, store, store, language), options)
+        return write_files(Path(out).expanduser(), renderer.files())
+
+    if config.bot.database == ":memory:":  # a private database has only the loop's connection
+        return render(parts.store)
+
+    def in_thread() -> BuildReport:
+        store = open_store(config.bot.database)  # sqlite connections stay in their thread
+        try:
+            return render(store)
+        finally:
+            store.close()
+
+    return await asyncio.to_thread(in_thread)
 
 
 class WebPublisher:
