@@ -72,15 +72,21 @@ class ArxivConfig(Section):
 
     api_url: Url = "https://export.arxiv.org/api/query"
     rss_url: Url = "https://rss.arxiv.org/rss/"
+    # Full text for deep summaries (issue 15): `<html_base_url>/<id>v<n>`, else the PDF.
+    html_base_url: Url = "https://arxiv.org/html"
+    pdf_base_url: Url = "https://arxiv.org/pdf"
     request_interval_seconds: Annotated[float, Between(0, 600)] = 3.0
     timeout_seconds: Seconds = 30.0
     batch_size: Annotated[int, Between(1, 2000)] = 100
     max_retries: Retries = 4
+    # A full text (HTML or PDF) larger than this is not read: the deep card says "abstract only".
+    fulltext_max_bytes: Annotated[int, Between(10_000, 200_000_000)] = 20_000_000
 
     @field_validator("request_interval_seconds")
     @classmethod
     def _arxiv_pacing(cls, value: float, info: ValidationInfo) -> float:
-        urls = [info.data.get("api_url", ""), info.data.get("rss_url", "")]
+        urls = [info.data.get(k, "") for k in ("api_url", "rss_url", "html_base_url",
+                                              "pdf_base_url")]
         if value < ARXIV_MIN_INTERVAL and any(_is_arxiv_host(u) for u in urls):
             raise fail(
                 f"arXiv allows one request every {ARXIV_MIN_INTERVAL:g} s, got {value:g} "
@@ -100,6 +106,9 @@ class LLMConfig(Section):
     json_mode: Literal["json_schema", "json_object", "none"] = "json_object"
     max_retries: Retries = 3
     temperature: Annotated[float, Between(0, 2)] = 0.2
+    # Deep summaries (issue 15): the paper's text sent per request, in tokens (≈ 4 chars
+    # each); a longer paper is summarised section group by section group, then combined.
+    deep_token_budget: Annotated[int, Between(1_000, 1_000_000)] = 12_000
 
 
 def _keyword(value: str) -> str:

@@ -282,7 +282,8 @@ def _merge(item: Paper, meta: Paper | None) -> Paper:
     if meta.version < item.version:
         return replace(item, primary_category=meta.primary_category or item.primary_category,
                        published=meta.published)
-    return replace(meta, announce_type=item.announce_type, announced=item.announced)
+    return replace(meta, announce_type=item.announce_type, announced=item.announced,
+                   license=meta.license or item.license)  # the API has no licence
 
 
 def listing_url(rss_url: str, categories: Sequence[str]) -> str:
