@@ -102,13 +102,20 @@ class Completion:
         return self.prompt_tokens + self.completion_tokens
 
 
-class Completer(Protocol):
+class TextLLM(Protocol):
     """An LLM asked with prepared messages (deep cards); raises UpstreamError, RateLimited."""
 
     @property
     def model(self) -> str: ...
 
     async def complete(self, messages: list[dict[str, str]]) -> Completion: ...
+
+
+class FullTextSource(Protocol):
+    """A paper version's full text from arXiv (HTML, else PDF), or "abstract only" and why;
+    raises UpstreamError when arXiv keeps failing (bot.fulltext.fetch)."""
+
+    async def fetch(self, base_id: str, version: int) -> FullText: ...
 
 
 class Renderer(Protocol):

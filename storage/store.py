@@ -11,6 +11,7 @@ from datetime import UTC, date, datetime
 
 from sqlite_utils import Database
 
+from bot.fulltext.models import DeepCard, FullText
 from bot.models import (
     CardText,
     ChatRef,
@@ -22,7 +23,6 @@ from bot.models import (
     Subscription,
 )
 from bot.ports import ClaimedMessage, ForgottenChat, Listing
-from bot.fulltext.models import DeepCard, FullText
 from storage import archive, cards, deep, feedback, meta, outbox, papers, privacy, subscriptions
 from storage.db import open_database, transaction
 

@@ -81,6 +81,11 @@ class ArxivClient:
     def requests_made(self) -> int:
         return self.pacer.requests_made
 
+    @property
+    def gate(self) -> asyncio.Lock:
+        """Held while a request is in flight: other arXiv clients (full text) share it."""
+        return self._gate
+
     async def listing(self, categories: Sequence[str]) -> Listing:
         async with self.lookups.daily():
             return await self._listing(tuple(categories))

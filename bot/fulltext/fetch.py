@@ -116,7 +116,8 @@ class FullTextFetcher:
                     chunks.append(chunk)
                 return Body(200, b"".join(chunks))
         except httpx.TimeoutException as exc:
-            raise TransientArxivError(f"no answer within {self._config.timeout_seconds:g} s") from exc
+            seconds = self._config.timeout_seconds
+            raise TransientArxivError(f"no answer within {seconds:g} s") from exc
         except httpx.TransportError as exc:
             raise TransientArxivError(f"connection failed ({exc.__class__.__name__})") from exc
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 from bot.fulltext.models import Section, Takeaway
 from bot.llm.deep_prompts import MAX_TAKEAWAYS
@@ -56,8 +56,18 @@ def resolve_section(name: str, sections: Sequence[Section]) -> str | None:
     return found.label if found is not None else None
 
 
-def parse_deep(text: str, sections: Sequence[Section]) -> dict[str, Any]:
-    """problem, method, results, limitations (strings) and grounded takeaways, or BadAnswer."""
+class DeepAnswer(NamedTuple):
+    """The parts of a deep card the model wrote."""
+
+    problem: str
+    method: str
+    results: str
+    limitations: str
+    takeaways: tuple[Takeaway, ...]
+
+
+def parse_deep(text: str, sections: Sequence[Section]) -> DeepAnswer:
+    """problem, method, results, limitations and grounded takeaways, or BadAnswer."""
     data = json_object(text, "takeaways")
     fields = {k: clean_text(str(data.get(k) or "")) for k in
               ("problem", "method", "results", "limitations")}
@@ -73,7 +83,8 @@ def parse_deep(text: str, sections: Sequence[Section]) -> dict[str, Any]:
             takeaways.append(Takeaway(point, label))
     if len(takeaways) < MIN_GROUNDED:
         raise BadAnswer(f"only {len(takeaways)} takeaways name a section of the paper")
-    return {**fields, "takeaways": tuple(takeaways[:MAX_TAKEAWAYS])}
+    return DeepAnswer(fields["problem"], fields["method"], fields["results"],
+                      fields["limitations"], tuple(takeaways[:MAX_TAKEAWAYS]))
 
 
 def parse_notes(text: str, sections: Sequence[Section]) -> list[tuple[str, tuple[str, ...]]]:
