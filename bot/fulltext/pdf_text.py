@@ -17,6 +17,7 @@ from bot.fulltext.models import FullText, Section
 log = logging.getLogger(__name__)
 
 _HEADING = re.compile(r"^(\d{1,2}(?:\.\d{1,2}){0,2})\.?\s+([A-Z][^\n]{1,80})$")
+_PAGE_NUMBER = re.compile(r"^\s*\d{1,4}\s*$")
 MAX_HEADING_WORDS = 10
 
 
@@ -43,6 +44,8 @@ def split_sections(text: str) -> tuple[Section, ...]:
     lines: list[str] = []
     last: tuple[int, ...] = ()
     for line in text.splitlines():
+        if _PAGE_NUMBER.match(line):
+            continue
         found = _heading(line, last)
         if found is None:
             lines.append(line)
