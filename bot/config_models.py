@@ -62,6 +62,11 @@ class BotConfig(Section):
     translation_retention_days: Annotated[int, Between(1, 3_650)] = 30
 
 
+def is_arxiv_host(url: str) -> bool:
+    """True for arxiv.org and its subdomains (where arXiv's 3 s rule applies)."""
+    return _is_arxiv_host(url)
+
+
 def _is_arxiv_host(url: str) -> bool:
     host = (urlsplit(url).hostname or "").lower()
     return host == "arxiv.org" or host.endswith(".arxiv.org")
@@ -85,8 +90,7 @@ class ArxivConfig(Section):
     @field_validator("request_interval_seconds")
     @classmethod
     def _arxiv_pacing(cls, value: float, info: ValidationInfo) -> float:
-        urls = [info.data.get(k, "") for k in ("api_url", "rss_url", "html_base_url",
-                                              "pdf_base_url")]
+        urls = [info.data.get("api_url", ""), info.data.get("rss_url", "")]
         if value < ARXIV_MIN_INTERVAL and any(_is_arxiv_host(u) for u in urls):
             raise fail(
                 f"arXiv allows one request every {ARXIV_MIN_INTERVAL:g} s, got {value:g} "

@@ -19,6 +19,7 @@ from tenacity import AsyncRetrying, retry_if_exception_type, stop_after_attempt,
 from bot.arxiv import USER_AGENT
 from bot.arxiv.pacing import RequestPacer, TransientArxivError
 from bot.config import ArxivConfig
+from bot.config_models import ARXIV_MIN_INTERVAL, is_arxiv_host
 from bot.errors import UpstreamError
 from bot.fulltext.html_sections import read_html
 from bot.fulltext.models import FullText
@@ -43,6 +44,12 @@ class FullTextFetcher:
         self._config = config
         self._pacer = pacer
         self._gate = gate
+        # The shared interval may be short for stand-ins on other hosts; arXiv's own hosts
+        # still get 3 s between full-text requests (the config check covers api/rss only).
+        self._floor: RequestPacer | None = None
+        urls = (config.html_base_url, config.pdf_base_url)
+        if config.request_interval_seconds < ARXIV_MIN_INTERVAL and any(map(is_arxiv_host, urls)):
+            self._floor = RequestPacer(ARXIV_MIN_INTERVAL)
         self._http = httpx.AsyncClient(
             timeout=config.timeout_seconds,
             headers={"User-Agent": USER_AGENT},
@@ -86,6 +93,8 @@ class FullTextFetcher:
             ):
                 with attempt:
                     async with self._gate:
+                        if self._floor is not None and is_arxiv_host(url):
+                            await self._floor.wait(kind, url)
                         await self._pacer.wait(kind, url)
                         return await self._read(url)
         except TransientArxivError as exc:
