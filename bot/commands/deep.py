@@ -57,9 +57,16 @@ def _service(core: Core) -> DeepService:
 
 async def summarize_full(core: Core, cmd: IncomingCommand, args: Args) -> Reply:
     """A deep card of the paper in the asked-for language, with its first figure."""
-    deep = _service(core)
-    arxiv_id = args.need("id", ArxivId)
     language = args.get_as("lang", str) or settings_for(core, cmd).language
+    return await deep_summary(core, cmd, args.need("id", ArxivId), language)
+
+
+async def deep_summary(
+    core: Core, cmd: IncomingCommand, arxiv_id: ArxivId, language: str
+) -> Reply:
+    """The deep card as a Reply (for /summarize … full and a *Deep summary* button): the
+    full-text download and the LLM calls are charged to the asker, cached cards are free."""
+    deep = _service(core)
     paper = await paper_for(core, cmd, arxiv_id, language)
     card = deep.cached(paper, language)
     if card is None:
