@@ -21,9 +21,7 @@ from bot.arxiv.pacing import RequestPacer, TransientArxivError
 from bot.config import ArxivConfig
 from bot.config_models import ARXIV_MIN_INTERVAL, is_arxiv_host
 from bot.errors import UpstreamError
-from bot.fulltext.html_sections import read_html
 from bot.fulltext.models import FullText
-from bot.fulltext.pdf_text import read_pdf
 
 log = logging.getLogger(__name__)
 
@@ -71,7 +69,7 @@ class FullTextFetcher:
         if html.too_large:
             return FullText.abstract_only("too_large", page)
         if html.status == 200:
-            return await asyncio.to_thread(read_html, html.content, page)
+            return await asyncio.to_thread(_read_html, html.content, page)
         if html.status not in (404, 410):
             raise UpstreamError(f"arXiv HTML {page} answered HTTP {html.status}")
         pdf = await self._get("pdf", self.pdf_url(base_id, version))
@@ -79,7 +77,7 @@ class FullTextFetcher:
             return FullText.abstract_only("too_large")
         if pdf.status != 200:
             return FullText.abstract_only("no_full_text")
-        return await asyncio.to_thread(read_pdf, pdf.content)
+        return await asyncio.to_thread(_read_pdf, pdf.content)
 
     async def _get(self, kind: Literal["html", "pdf"], url: str) -> Body:
         attempts = self._config.max_retries + 1
@@ -132,3 +130,17 @@ class FullTextFetcher:
 
     async def aclose(self) -> None:
         await self._http.aclose()
+
+
+def _read_html(content: bytes, page: str) -> FullText:
+    # lxml and pypdf are imported here, off the loop and never before a paper is read:
+    # `paperbot run` starts without them.
+    from bot.fulltext.html_sections import read_html
+
+    return read_html(content, page)
+
+
+def _read_pdf(content: bytes) -> FullText:
+    from bot.fulltext.pdf_text import read_pdf
+
+    return read_pdf(content)
