@@ -62,6 +62,11 @@ class BotConfig(Section):
     translation_retention_days: Annotated[int, Between(1, 3_650)] = 30
 
 
+def is_arxiv_host(url: str) -> bool:
+    """True for arxiv.org and its subdomains (where arXiv's 3 s rule applies)."""
+    return _is_arxiv_host(url)
+
+
 def _is_arxiv_host(url: str) -> bool:
     host = (urlsplit(url).hostname or "").lower()
     return host == "arxiv.org" or host.endswith(".arxiv.org")
@@ -72,10 +77,15 @@ class ArxivConfig(Section):
 
     api_url: Url = "https://export.arxiv.org/api/query"
     rss_url: Url = "https://rss.arxiv.org/rss/"
+    # Full text for deep summaries (issue 15): `<html_base_url>/<id>v<n>`, else the PDF.
+    html_base_url: Url = "https://arxiv.org/html"
+    pdf_base_url: Url = "https://arxiv.org/pdf"
     request_interval_seconds: Annotated[float, Between(0, 600)] = 3.0
     timeout_seconds: Seconds = 30.0
     batch_size: Annotated[int, Between(1, 2000)] = 100
     max_retries: Retries = 4
+    # A full text (HTML or PDF) larger than this is not read: the deep card says "abstract only".
+    fulltext_max_bytes: Annotated[int, Between(10_000, 200_000_000)] = 20_000_000
 
     @field_validator("request_interval_seconds")
     @classmethod
@@ -100,6 +110,9 @@ class LLMConfig(Section):
     json_mode: Literal["json_schema", "json_object", "none"] = "json_object"
     max_retries: Retries = 3
     temperature: Annotated[float, Between(0, 2)] = 0.2
+    # Deep summaries (issue 15): the paper's text sent per request, in tokens (≈ 4 chars
+    # each); a longer paper is summarised section group by section group, then combined.
+    deep_token_budget: Annotated[int, Between(1_000, 1_000_000)] = 12_000
 
 
 def _keyword(value: str) -> str:

@@ -57,6 +57,8 @@ class Paper:
     updated: datetime | None = None
     announce_type: AnnounceType | None = None
     announced: date | None = None
+    # The listing's dc:rights URL (issue 15): whether the paper's figures may be sent on.
+    license: str | None = None
 
     @property
     def arxiv_id(self) -> ArxivId:
@@ -207,6 +209,15 @@ class IncomingCommand:
 
 
 @dataclass(frozen=True)
+class ImageRef:
+    """An image to show with a reply (a paper's first figure): where it is and its caption.
+    Only set when the paper's licence lets it be sent on (bot.fulltext.licence)."""
+
+    url: str
+    caption: str = ""
+
+
+@dataclass(frozen=True)
 class Reply:
     """What a handler answers: plain text plus structured cards/digests for the renderer.
 
@@ -220,6 +231,8 @@ class Reply:
     ephemeral: bool = False
     # Why an error reply is one: the user's input, arXiv/the LLM, or a bug (the CLI's exit code).
     failure: Literal["usage", "upstream", "crash"] | None = None
+    # Sent after the text, as a photo where the platform has photos (issue 15).
+    image: ImageRef | None = None
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Protocol
 
+from bot.fulltext.models import DeepCard, FullText
 from bot.models import (
     ArxivId,
     CardText,
@@ -86,6 +87,35 @@ class LLM(Protocol):
         ...
 
     async def translate(self, text: str, language: str) -> str: ...
+
+
+@dataclass(frozen=True)
+class Completion:
+    """One LLM answer and what it cost, from the API's `usage` (issue 15)."""
+
+    text: str
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+
+    @property
+    def tokens(self) -> int:
+        return self.prompt_tokens + self.completion_tokens
+
+
+class TextLLM(Protocol):
+    """An LLM asked with prepared messages (deep cards); raises UpstreamError, RateLimited."""
+
+    @property
+    def model(self) -> str: ...
+
+    async def complete(self, messages: list[dict[str, str]]) -> Completion: ...
+
+
+class FullTextSource(Protocol):
+    """A paper version's full text from arXiv (HTML, else PDF), or "abstract only" and why;
+    raises UpstreamError when arXiv keeps failing (bot.fulltext.fetch)."""
+
+    async def fetch(self, base_id: str, version: int) -> FullText: ...
 
 
 class Renderer(Protocol):
@@ -295,6 +325,26 @@ class UsageStore(Protocol):
     def forget_usage(self, user_key: str) -> int:
         """Delete the user's counters; returns how many days' rows went."""
         ...
+    def token_usage(self, user_key: str, day: date) -> int:
+        """LLM tokens (prompt + completion, from the API's `usage`) the key spent that day."""
+        ...
+    def add_token_usage(self, user_key: str, day: date, tokens: int) -> int:
+        """Add `tokens` to the key's day; returns the day's new total (issue 15)."""
+        ...
+
+
+class DeepCardCache(Protocol):
+    """Deep cards cached forever by (paper, version, language, model, prompt version), and
+    the full text read for a paper version (so another language asks arXiv nothing)."""
+
+    def get_deep_card(
+        self, base_id: str, version: int, language: str, model: str, prompt_version: str
+    ) -> DeepCard | None: ...
+    def put_deep_card(
+        self, base_id: str, version: int, card: DeepCard, prompt_version: str
+    ) -> None: ...
+    def get_fulltext(self, base_id: str, version: int) -> FullText | None: ...
+    def put_fulltext(self, base_id: str, version: int, text: FullText) -> None: ...
 
 
 class MetaStore(Protocol):
@@ -349,7 +399,8 @@ class FeedbackStore(Protocol):
 
 
 class Store(
-    PaperStore, CardCache, ChatStore, Outbox, UsageStore, MetaStore, FeedbackStore, Protocol
+    PaperStore, CardCache, ChatStore, Outbox, UsageStore, MetaStore, FeedbackStore,
+    DeepCardCache, Protocol,
 ):
     """Every role at once: what the composition root opens and hands out piece by piece."""
 

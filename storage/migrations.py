@@ -279,3 +279,37 @@ CREATE TABLE feedback (
 CREATE INDEX feedback_by_chat ON feedback (chat_key, base_id);
 CREATE INDEX feedback_by_user ON feedback (user_key, signal)
 """
+
+
+@MIGRATIONS(name="0030_fulltext")
+def fulltext(db: Database) -> None:
+    """Issue 15: papers' licences (the listing's dc:rights), deep cards, the full text read
+    for them, and LLM tokens per usage key and day beside the call counts."""
+    for statement in _FULLTEXT.split(";\n"):
+        if statement.strip():
+            db.execute(statement)
+
+
+_FULLTEXT = """
+ALTER TABLE papers ADD COLUMN license TEXT;
+ALTER TABLE paper_versions ADD COLUMN license TEXT;
+ALTER TABLE llm_usage ADD COLUMN tokens INTEGER NOT NULL DEFAULT 0;
+CREATE TABLE deep_cards (
+    base_id TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    language TEXT NOT NULL,
+    model TEXT NOT NULL,
+    prompt_version TEXT NOT NULL,
+    body TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    PRIMARY KEY (base_id, version, language, model, prompt_version)
+);
+CREATE TABLE fulltexts (
+    base_id TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    source TEXT NOT NULL,
+    body TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    PRIMARY KEY (base_id, version)
+)
+"""

@@ -30,7 +30,8 @@ from storage.db import (
     transaction,
 )
 
-_OPTIONAL = ("comment", "journal_ref", "doi", "published", "updated", "announce_type", "announced")
+_OPTIONAL = ("comment", "journal_ref", "doi", "published", "updated", "announce_type", "announced",
+             "license")
 
 
 def _merge(old: Paper | None, new: Paper) -> Paper:
@@ -59,6 +60,7 @@ def _row(paper: Paper, now: datetime) -> dict:
         "updated": iso_or_none(paper.updated),
         "announce_type": paper.announce_type,
         "announced": day_str(paper.announced),
+        "license": paper.license,
         "saved_at": iso(now),
     }
 

@@ -11,6 +11,7 @@ from datetime import UTC, date, datetime
 
 from sqlite_utils import Database
 
+from bot.fulltext.models import DeepCard, FullText
 from bot.models import (
     CardText,
     ChatRef,
@@ -22,7 +23,7 @@ from bot.models import (
     Subscription,
 )
 from bot.ports import ClaimedMessage, ForgottenChat, Listing
-from storage import archive, cards, feedback, meta, outbox, papers, privacy, subscriptions
+from storage import archive, cards, deep, feedback, meta, outbox, papers, privacy, subscriptions
 from storage.db import open_database, transaction
 
 
@@ -213,6 +214,29 @@ class SqliteStore:
 
     def forget_usage(self, user_key: str) -> int:
         return privacy.forget_usage(self.db, user_key)
+
+    def token_usage(self, user_key: str, day: date) -> int:
+        return deep.token_usage(self.db, user_key, day)
+
+    def add_token_usage(self, user_key: str, day: date, tokens: int) -> int:
+        return deep.add_token_usage(self.db, user_key, day, tokens)
+
+    # deep cards and full texts (issue 15)
+    def get_deep_card(
+        self, base_id: str, version: int, language: str, model: str, prompt_version: str
+    ) -> DeepCard | None:
+        return deep.get_deep_card(self.db, base_id, version, language, model, prompt_version)
+
+    def put_deep_card(
+        self, base_id: str, version: int, card: DeepCard, prompt_version: str
+    ) -> None:
+        deep.put_deep_card(self.db, base_id, version, card, prompt_version, self._now())
+
+    def get_fulltext(self, base_id: str, version: int) -> FullText | None:
+        return deep.get_fulltext(self.db, base_id, version)
+
+    def put_fulltext(self, base_id: str, version: int, text: FullText) -> None:
+        deep.put_fulltext(self.db, base_id, version, text, self._now())
 
     # readers' feedback (buttons) and reading lists
     def toggle_feedback(self, item: Feedback) -> bool:

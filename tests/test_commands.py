@@ -110,7 +110,7 @@ async def test_summarize_returns_full_card_and_caches(bot: Harness) -> None:
     ("text", "expected"),
     [
         ("/summarize abc", "is not an arXiv id"),
-        ("/summarize", "Usage: /summarize <id> [lang]"),
+        ("/summarize", "Usage: /summarize <id> [full] [lang]"),
         ("/summarize 1706.03762 xx-yy", "lang: 'xx-yy' is not a language I know."),
         ("/summarize 2501.99999", "arXiv has no paper 2501.99999"),
         ("/summarize 2108.04458", "withdrawn"),

@@ -28,6 +28,7 @@ SESSION = {
     "resume": "/resume",
     "unsubscribe": "/unsubscribe all",
     "forget": "/forget",
+    "usage": "/usage",  # issue 15
 }
 
 

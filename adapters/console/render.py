@@ -88,6 +88,8 @@ def reply_markdown(reply: Reply) -> str:
     parts = [escape_md(reply.text)] if reply.text else []
     parts += [card_markdown(c) for c in reply.cards]
     parts += [digest_markdown(d) for d in reply.digests]
+    if reply.image is not None:  # a terminal shows no images: the link and the caption
+        parts.append(escape_md(f"🖼 {reply.image.url}\n{reply.image.caption}".strip()))
     return "\n\n".join(parts)
 
 

@@ -103,6 +103,10 @@ class DiscordRenderer:
         messages = pack(reply.cards, safe(reply.text)) if (reply.text or reply.cards) else []
         for digest in reply.digests:
             messages += self.digest(digest)
+        if reply.image is not None:
+            image = reply.image
+            embed = {"description": clip(safe(image.caption), 4096), "image": {"url": image.url}}
+            messages.append(message("", [embed]))
         return messages
 
     def digest(self, digest: Digest) -> list[dict[str, Any]]:

@@ -8,8 +8,17 @@ from __future__ import annotations
 from typing import Any
 
 from adapters.telegram.cards import digest_header, render_card
-from adapters.telegram.markup import BUDGET, payload, prefix_within, text, utf16_len
-from bot.models import Digest, PaperCard, Reply
+from adapters.telegram.markup import BUDGET, payload, prefix_within, shorten, text, utf16_len
+from bot.models import Digest, ImageRef, PaperCard, Reply
+
+CAPTION_MAX = 1024  # Telegram's limit for a photo's caption
+
+
+def photo(image: ImageRef) -> dict[str, Any]:
+    """A sendPhoto payload: the image by URL (Telegram fetches it), a plain caption within
+    1024 units, and as plain text the caption and the link (if Telegram cannot fetch it)."""
+    caption = shorten(image.caption, CAPTION_MAX)
+    return {"photo": image.url, "caption": caption, "plain": f"{caption}\n{image.url}".strip()}
 
 
 class TelegramRenderer:
@@ -24,6 +33,8 @@ class TelegramRenderer:
             out.append(self.card(card))
         for digest in reply.digests:
             out.extend(self.digest(digest))
+        if reply.image is not None:
+            out.append(photo(reply.image))
         return out
 
     def digest(self, digest: Digest) -> list[dict[str, Any]]:

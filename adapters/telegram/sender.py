@@ -101,7 +101,7 @@ async def send_payload(
     """Send one renderer payload; `plain` sends the fallback text without parse mode."""
     if plain and not payload.get("plain"):
         raise MessageRejected("this message has no plain-text version")
-    text = payload["plain"] if plain else payload["text"]
+    text = payload["plain"] if plain or "text" not in payload else payload["text"]
     parse_mode = None if plain else payload.get("parse_mode")
     extra: dict[str, Any] = {}
     if reply_to is not None:
@@ -111,6 +111,9 @@ async def send_payload(
         extra["message_thread_id"] = thread_id
     if max_retries:
         extra["rate_limit_args"] = max_retries
+    if payload.get("photo") and not plain:
+        return await bot.send_photo(chat_id, payload["photo"], caption=payload.get("caption"),
+                                    **extra)
     return await bot.send_message(
         chat_id,
         text,

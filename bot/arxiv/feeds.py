@@ -226,6 +226,7 @@ def _listing_paper(entry: Any) -> Paper | None:
         doi=clean_text(entry.get("arxiv_doi")) or None,
         announce_type=announce_type,
         announced=_date(entry.get("published")),
+        license=clean_text(entry.get("rights")) or None,
     )
 
 

@@ -81,6 +81,11 @@ class ArxivClient:
     def requests_made(self) -> int:
         return self.pacer.requests_made
 
+    @property
+    def gate(self) -> asyncio.Lock:
+        """Held while a request is in flight: other arXiv clients (full text) share it."""
+        return self._gate
+
     async def listing(self, categories: Sequence[str]) -> Listing:
         async with self.lookups.daily():
             return await self._listing(tuple(categories))
@@ -282,7 +287,8 @@ def _merge(item: Paper, meta: Paper | None) -> Paper:
     if meta.version < item.version:
         return replace(item, primary_category=meta.primary_category or item.primary_category,
                        published=meta.published)
-    return replace(meta, announce_type=item.announce_type, announced=item.announced)
+    return replace(meta, announce_type=item.announce_type, announced=item.announced,
+                   license=meta.license or item.license)  # the API has no licence
 
 
 def listing_url(rss_url: str, categories: Sequence[str]) -> str:

@@ -10,6 +10,7 @@ from bot.models import ChatRef, ChatSettings, IncomingCommand
 from bot.ports import ChatEvents, ChatStore, Clock, UsageStore
 from bot.services.cards import CardService
 from bot.services.chat_events import ChatEventHub
+from bot.services.deep import DeepService
 from bot.services.destinations import default_settings
 from bot.services.digests import DigestService
 from bot.services.papers import PaperService
@@ -33,6 +34,7 @@ class Core:
     translations: TranslationService
     digests: DigestService
     events: ChatEvents = field(default_factory=ChatEventHub)
+    deep: DeepService | None = None  # deep summaries (issue 15); None: not wired
 
     def settings(self, chat: ChatRef) -> ChatSettings:
         """Stored settings, or defaults from config (quiet-day notices on in private chats)."""

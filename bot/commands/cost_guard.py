@@ -161,3 +161,28 @@ def charge_digest(
         for p in kept
     )
     charge_llm_calls(core, cmd, needed)
+
+
+# Deep summaries (issue 15): the full text is an arXiv lookup, the LLM requests are known only
+# once it is read, and tokens are counted from what the API says each request cost.
+def charge_lookup(core: Core, cmd: IncomingCommand) -> None:
+    """Charge one arXiv lookup to the user, or refuse when today's are used up."""
+    if cmd.metered:
+        _charge(core, [_lookup_budget(core, cmd)], 1, LOOKUPS)
+
+
+def settle_llm_calls(core: Core, cmd: IncomingCommand, charged: int, used: int) -> None:
+    """After the work: give back calls charged but not made, or add retries made beyond
+    the charge (the work is done; it is never refused afterwards)."""
+    if cmd.metered and used != charged:
+        day = core.clock.now().date()
+        for budget in _llm_budgets(core, cmd):
+            core.store.add_llm_usage(budget.key, day, used - charged)
+
+
+def charge_tokens(core: Core, cmd: IncomingCommand, tokens: int) -> None:
+    """Add the tokens the LLM said it used to the user's (and the chat's) day."""
+    if cmd.metered and tokens > 0:
+        day = core.clock.now().date()
+        for budget in _llm_budgets(core, cmd):
+            core.store.add_token_usage(budget.key, day, tokens)

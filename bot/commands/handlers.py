@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.commands import deep
 from bot.commands.arguments import Args
 from bot.commands.chat_settings import settings_for
 from bot.commands.context import Core, user_key
@@ -44,6 +45,8 @@ async def help_(core: Core, cmd: IncomingCommand, args: Args) -> Reply:
 
 async def summarize(core: Core, cmd: IncomingCommand, args: Args) -> Reply:
     """A paper's card in the asked-for language (the chat's by default)."""
+    if args.get_as("full", str):  # issue 15: a deep card from the full text
+        return await deep.summarize_full(core, cmd, args)
     arxiv_id = args.need("id", ArxivId)
     language = args.get_as("lang", str) or settings_for(core, cmd).language
     paper = await paper_for(core, cmd, arxiv_id, language)

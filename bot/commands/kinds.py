@@ -31,6 +31,7 @@ MAX_CHARS: Mapping[ArgKind, int] = {
     ArgKind.SUBSCRIBED_TOPIC: 300,
     ArgKind.SETTING: 20,
     ArgKind.COMMAND: 40,
+    ArgKind.DEPTH: 20,
 }
 """The longest value each kind takes, in characters; longer is refused before parsing.
 (A SETTING_VALUE is capped by the kind of its setting.)"""
@@ -90,6 +91,17 @@ def parse_command_name(text: str) -> CommandSpec:
             "There is no command /{command}.", "Send /help for the list.", command=name[:32]
         )
     return spec
+
+
+FULL = "full"
+
+
+def parse_depth(text: str) -> str:
+    """`full` (a deep summary from the full text); issue 15."""
+    if text.strip().casefold() not in (FULL, "deep"):
+        raise UserError("'{word}' is not an option here.", "Use full for a deep summary.",
+                        word=text.strip()[:20])
+    return FULL
 
 
 def parse_paper_or_text(text: str) -> ArxivId | str:
@@ -169,6 +181,7 @@ PARSERS: Mapping[ArgKind, Parser] = {
     ArgKind.SUBSCRIBED_TOPIC: parse_topic_choice,
     ArgKind.SETTING: lambda text, _: parse_setting(text),
     ArgKind.COMMAND: lambda text, _: parse_command_name(text),
+    ArgKind.DEPTH: lambda text, _: parse_depth(text),
 }
 """SETTING_VALUE has no parser of its own: it takes the parser of its setting's kind."""
 

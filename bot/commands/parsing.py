@@ -54,6 +54,12 @@ def usage_error(
     return UserError(problem, label=name, usage=spec.usage, **args)
 
 
+def _skippable(arg: ArgSpec, positional: tuple[ArgSpec, ...]) -> bool:
+    """An optional argument followed by another optional one may be left out (issue 15)."""
+    later = positional[positional.index(arg) + 1:]
+    return not arg.required and not arg.from_reply and any(not a.required for a in later)
+
+
 def assign_words(
     spec: CommandSpec, text: str, can_reply: bool, accepts: Callable[[ArgKind, str], bool]
 ) -> dict[str, str]:
@@ -75,6 +81,8 @@ def assign_words(
             break
         if arg.from_reply and can_reply and not accepts(arg.kind, remaining[0].value):
             continue  # `/summarize zh` as a reply: the reply gives the id, "zh" is the lang
+        if _skippable(arg, args[:rest_at]) and not accepts(arg.kind, remaining[0].value):
+            continue  # `/summarize 1706.03762 zh`: "zh" is no [full], it is the [lang]
         raw[arg.name] = remaining.pop(0).value
     if rest_at == len(args):
         if remaining:

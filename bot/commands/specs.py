@@ -20,6 +20,7 @@ class ArgKind(StrEnum):
     SETTING = "setting"
     SETTING_VALUE = "setting value"  # parsed by the kind of the setting named before it
     COMMAND = "command"
+    DEPTH = "depth"  # issue 15: `full` asks for a deep summary from the paper's full text
 
 
 # Kinds whose values adapters can suggest while the user types (see bot.ports.Completer).
@@ -88,6 +89,9 @@ COMMANDS: tuple[CommandSpec, ...] = (
         (
             ArgSpec("id", "arXiv id or URL, e.g. 1706.03762", ArgKind.ARXIV_ID, from_reply=True,
                     missing="Which paper? Give an arXiv id or link."),
+            # issue 15: optional, skipped when the word is a language (bot.commands.parsing)
+            ArgSpec("full", "'full' for a deep summary from the paper's full text",
+                    ArgKind.DEPTH, required=False),
             _LANG,
         ),
         slow=True,
@@ -138,6 +142,8 @@ COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec("resume", "Resume this chat's daily digest", changes_chat=True),
     # Not changes_chat: in a group it deletes only the asker's own data, never the group's.
     CommandSpec("forget", "Delete everything paperbot stores about you"),
+    # issue 15: what the asker's on-demand work cost today
+    CommandSpec("usage", "Your LLM calls and tokens today, against your daily limit"),
 )
 
 BY_NAME: dict[str, CommandSpec] = {c.name: c for c in COMMANDS}

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -19,6 +20,7 @@ from bot.errors import ConfigError, RateLimited, UpstreamError, UserError
 from bot.llm import prompts
 from bot.llm.parsing import BadAnswer, clean_translation, parse_card
 from bot.models import CardText, Glossary, Paper
+from bot.ports import Completion
 
 if TYPE_CHECKING:
     import openai
@@ -27,6 +29,8 @@ log = logging.getLogger(__name__)
 
 BAD_ANSWER_ATTEMPTS = 2  # the first answer and one retry
 DEFAULT_RETRY_AFTER = 30.0
+# [prompt, completion] tokens of the requests made within one `complete` call (issue 15).
+_COUNTED: ContextVar[list[int] | None] = ContextVar("paperbot_llm_counted", default=None)
 
 
 @dataclass
@@ -102,6 +106,17 @@ class OpenAILLM:
                 log.warning("bad translation answer: %s", exc)
         raise UpstreamError(f"{self.model} gave no usable translation: {last}")
 
+    async def complete(self, messages: list[dict[str, str]]) -> Completion:
+        """One answer to `messages` (JSON asked for in the prompt, no response_format: the
+        card schema is not its shape) with the tokens the API's `usage` says it cost."""
+        counted = [0, 0]
+        token = _COUNTED.set(counted)
+        try:
+            text = await self._complete(messages, structured=False)
+        finally:
+            _COUNTED.reset(token)
+        return Completion(text, counted[0], counted[1])
+
     @property
     def _client(self) -> openai.AsyncOpenAI:
         """The SDK client, made at the first request: importing `openai` takes seconds
@@ -171,6 +186,10 @@ class OpenAILLM:
         if response.usage is not None:
             self.usage.prompt_tokens += response.usage.prompt_tokens or 0
             self.usage.completion_tokens += response.usage.completion_tokens or 0
+            counted = _COUNTED.get()
+            if counted is not None:
+                counted[0] += response.usage.prompt_tokens or 0
+                counted[1] += response.usage.completion_tokens or 0
             log.debug("%s: %d prompt + %d completion tokens", self.model,
                       response.usage.prompt_tokens, response.usage.completion_tokens)
         if not response.choices:

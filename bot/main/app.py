@@ -10,16 +10,19 @@ from contextlib import AbstractContextManager, asynccontextmanager, nullcontext
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import cast
 
 from bot.arxiv.source import ArxivClient
 from bot.commands.context import Core
 from bot.config import Config
 from bot.errors import ConfigError, UserError
+from bot.fulltext.fetch import FullTextFetcher
 from bot.llm import make_llm
-from bot.ports import LLM, Clock
+from bot.ports import LLM, Clock, TextLLM
 from bot.scheduling import OffsetClock, SystemClock
 from bot.services.cards import CardService
 from bot.services.chat_events import ChatEventHub
+from bot.services.deep import DeepService
 from bot.services.digests import DigestService
 from bot.services.papers import PaperService
 from bot.services.translations import TranslationService
@@ -110,6 +113,10 @@ async def build(config: Config, clock: Clock | None = None) -> AsyncIterator[Par
     llm = make_llm(config.llm, config.llm_api_key)
     cards = CardService(store, llm)
     events = ChatEventHub()
+    fulltext = FullTextFetcher(config.arxiv, source.pacer, source.gate)
+    completer = None if llm.offline else cast("TextLLM | None", getattr(llm, "complete", None)
+                                              and llm)
+    deep = DeepService(store, fulltext, completer, config.llm.deep_token_budget)
     core = Core(
         config=config,
         store=store,
@@ -119,11 +126,13 @@ async def build(config: Config, clock: Clock | None = None) -> AsyncIterator[Par
         translations=TranslationService(store, llm),
         digests=DigestService(store, source, cards, clock),
         events=events,
+        deep=deep,
     )
     try:
         yield Parts(config, store, source, llm, core, events)
     finally:
-        for closer in (getattr(source, "aclose", None), getattr(llm, "aclose", None)):
+        for closer in (getattr(source, "aclose", None), getattr(llm, "aclose", None),
+                       fulltext.aclose):
             if closer is not None:
                 try:
                     await closer()

@@ -32,6 +32,7 @@ from lxml import etree
 
 from bot.arxiv.ids import parse_arxiv_id
 from bot.models import Paper
+from tests.fakes import fake_fulltext
 from tests.fakes.server import ThreadedServer
 
 SAMPLES = Path(__file__).resolve().parents[3] / "shared" / "arxiv-samples"
@@ -75,7 +76,7 @@ class Fault:
 
 @dataclass(frozen=True)
 class RecordedRequest:
-    kind: Literal["api", "rss"]
+    kind: Literal["api", "rss", "html", "pdf"]
     path: str
     query: dict[str, str]
     at: float  # time.monotonic() on arrival
@@ -95,6 +96,7 @@ class FakeArxiv:
         app = web.Application()
         app.router.add_get("/api/query", self._api)
         app.router.add_get("/rss/{cats}", self._rss)
+        fake_fulltext.install(app, self._record_fulltext)  # issue 15
         self._server = ThreadedServer(app)
 
     # lifecycle and configuration ------------------------------------------------------------
@@ -119,6 +121,23 @@ class FakeArxiv:
     @property
     def rss_url(self) -> str:
         return f"{self._server.url}/rss/"
+
+    @property
+    def html_base_url(self) -> str:
+        return f"{self._server.url}/html"
+
+    @property
+    def pdf_base_url(self) -> str:
+        return f"{self._server.url}/pdf"
+
+    def fulltext_requests(self) -> list[RecordedRequest]:
+        return [r for r in self.requests if r.kind in ("html", "pdf")]
+
+    async def _record_fulltext(self, kind: str, request: web.Request) -> None:
+        assert kind in ("html", "pdf")
+        self.requests.append(RecordedRequest(
+            "html" if kind == "html" else "pdf", request.path, dict(request.query),
+            time.monotonic()))
 
     def fail_next(self, *faults: Fault) -> None:
         self._faults.extend(faults)
@@ -313,7 +332,9 @@ def render_rss(papers: list[Paper], announced: date | None = None) -> bytes:
         + "".join(f"<category>{escape(c)}</category>" for c in p.categories)
         + f"<pubDate>{pub}</pubDate>"
         f"<arxiv:announce_type>{p.announce_type or 'new'}</arxiv:announce_type>"
-        f"<dc:creator>{escape(', '.join(p.authors))}</dc:creator></item>"
+        f"<dc:creator>{escape(', '.join(p.authors))}</dc:creator>"
+        + (f"<dc:rights>{escape(p.license)}</dc:rights>" if p.license else "")
+        + "</item>"
         for p in papers
     )
     return (

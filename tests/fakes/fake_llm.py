@@ -23,6 +23,7 @@ from typing import Any
 
 from aiohttp import web
 
+from tests.fakes.fake_llm_deep import deep_answer
 from tests.fakes.server import ThreadedServer
 
 BEHAVIOURS = (
@@ -245,6 +246,9 @@ def _content(kind: str, body: dict[str, Any]) -> tuple[str | None, str]:
         return None, "stop"
     if kind == "garbage":
         return "I'm sorry, I cannot summarise this paper right now.", "stop"
+    deep = deep_answer(system, user)  # issue 15: deep-card prompts
+    if deep is not None:
+        return deep, "stop"
     if "\nAbstract:" not in user:  # a /translate request
         lang = re.search(r"\(([a-z]{2}(?:-[a-z]{2})?)\)", system)
         text = f"[{lang.group(1) if lang else '??'}] {user}"

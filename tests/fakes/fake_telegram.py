@@ -52,6 +52,7 @@ class _State:
     chat_types: dict[str, str] = field(default_factory=dict)
     admins: set[tuple[str, int]] = field(default_factory=set)
     faults: list[Fault] = field(default_factory=list)
+    photos: list[dict[str, Any]] = field(default_factory=list)  # sendPhoto (issue 15)
 
 
 class FakeTelegram:
@@ -321,6 +322,36 @@ class FakeTelegram:
             self._state.sent.append(record)
         chat_type = self._state.chat_types.get(chat_id, "private")
         return _ok({"message_id": message_id, "date": int(time.time()), "text": text,
+                    "chat": {"id": _chat_id_value(chat_id), "type": chat_type}})
+
+    def sent_photos(self, chat_id: int | str | None = None) -> list[dict[str, Any]]:
+        """Photos sent with sendPhoto (by URL), apart from text messages (issue 15)."""
+        with self._lock:
+            return [m for m in self._state.photos
+                    if chat_id is None or str(m["chat_id"]) == str(chat_id)]
+
+    async def _m_sendphoto(self, params: dict[str, Any]) -> web.Response:
+        """Like Telegram: a photo by URL or file id, a caption of at most 1024 characters
+        (after entity parsing; ours are plain)."""
+        chat_id = str(params.get("chat_id", ""))
+        photo = str(params.get("photo") or "")
+        caption = str(params.get("caption") or "")
+        if not photo:
+            return _error(400, "Bad Request: there is no photo in the request")
+        if utf16_len(caption) > 1024:
+            return _error(400, "Bad Request: message caption is too long")
+        if params.get("parse_mode"):
+            problem = check_message(caption, params.get("parse_mode"))
+            if problem is not None:
+                return _error(400, problem)
+        with self._lock:
+            message_id = next(self._ids)
+            self._state.photos.append({**params, "chat_id": chat_id, "message_id": message_id,
+                                       "at": time.monotonic()})
+        chat_type = self._state.chat_types.get(chat_id, "private")
+        return _ok({"message_id": message_id, "date": int(time.time()), "caption": caption,
+                    "photo": [{"file_id": "AgAC", "file_unique_id": "AQAC", "width": 40,
+                               "height": 20}],
                     "chat": {"id": _chat_id_value(chat_id), "type": chat_type}})
 
     async def _m_sendchataction(self, params: dict[str, Any]) -> web.Response:
