@@ -31,6 +31,7 @@ MAX_CHARS: Mapping[ArgKind, int] = {
     ArgKind.SUBSCRIBED_TOPIC: 300,
     ArgKind.SETTING: 20,
     ArgKind.COMMAND: 40,
+    ArgKind.EXPORT_FORMAT: 20,
 }
 """The longest value each kind takes, in characters; longer is refused before parsing.
 (A SETTING_VALUE is capped by the kind of its setting.)"""
@@ -90,6 +91,13 @@ def parse_command_name(text: str) -> CommandSpec:
             "There is no command /{command}.", "Send /help for the list.", command=name[:32]
         )
     return spec
+
+
+def parse_export_format(text: str) -> str:
+    """The one export format there is (issue 11): "bibtex" (or "bib")."""
+    if text.strip().lower().lstrip(".") in ("bibtex", "bib"):
+        return "bibtex"
+    raise UserError("Unknown format '{format}'.", "Use /export bibtex.", format=text.strip()[:20])
 
 
 def parse_paper_or_text(text: str) -> ArxivId | str:
@@ -169,6 +177,7 @@ PARSERS: Mapping[ArgKind, Parser] = {
     ArgKind.SUBSCRIBED_TOPIC: parse_topic_choice,
     ArgKind.SETTING: lambda text, _: parse_setting(text),
     ArgKind.COMMAND: lambda text, _: parse_command_name(text),
+    ArgKind.EXPORT_FORMAT: lambda text, _: parse_export_format(text),
 }
 """SETTING_VALUE has no parser of its own: it takes the parser of its setting's kind."""
 

@@ -20,6 +20,7 @@ class ArgKind(StrEnum):
     SETTING = "setting"
     SETTING_VALUE = "setting value"  # parsed by the kind of the setting named before it
     COMMAND = "command"
+    EXPORT_FORMAT = "export format"  # issue 11
 
 
 # Kinds whose values adapters can suggest while the user types (see bot.ports.Completer).
@@ -138,6 +139,20 @@ COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec("resume", "Resume this chat's daily digest", changes_chat=True),
     # Not changes_chat: in a group it deletes only the asker's own data, never the group's.
     CommandSpec("forget", "Delete everything paperbot stores about you"),
+    # issue 11: the reading list the Save button fills
+    CommandSpec("saved", "List the papers you saved with the Save button"),
+    CommandSpec(
+        "unsave",
+        "Remove a paper from your reading list",
+        (ArgSpec("id", "arXiv id or URL, e.g. 1706.03762", ArgKind.ARXIV_ID,
+                 missing="Which paper? Give an arXiv id or link."),),
+    ),
+    CommandSpec(
+        "export",
+        "Send your reading list as a file: /export bibtex",
+        (ArgSpec("format", "the file format: bibtex", ArgKind.EXPORT_FORMAT,
+                 missing="Which format? Only bibtex for now: /export bibtex."),),
+    ),
 )
 
 BY_NAME: dict[str, CommandSpec] = {c.name: c for c in COMMANDS}

@@ -7,7 +7,7 @@ from collections.abc import Awaitable, Callable
 from functools import partial
 
 from bot.arxiv.categories import CATEGORIES
-from bot.commands import chat_handlers, forget, handlers
+from bot.commands import chat_handlers, forget, handlers, reading_list
 from bot.commands.arguments import Args
 from bot.commands.chat_settings import chat_language, settings_for
 from bot.commands.context import Core
@@ -33,6 +33,9 @@ _HANDLERS: dict[str, Callable[[Core, IncomingCommand, Args], Awaitable[Reply]]] 
     "pause": chat_handlers.pause,
     "resume": chat_handlers.resume,
     "forget": forget.forget,
+    "saved": reading_list.saved,
+    "unsave": reading_list.unsave,
+    "export": reading_list.export,
 }
 
 
