@@ -101,6 +101,7 @@ LINES = {
     "subscribe": "/subscribe R1_Reasoning", "unsubscribe": "/unsubscribe all",
     "subscriptions": "/subscriptions", "settings": "/settings time 08:30",
     "digest": "/digest", "pause": "/pause", "resume": "/resume", "forget": "/forget",
+    "saved": "/saved", "unsave": "/unsave 1706.03762", "export": "/export bibtex",  # issue 11
 }
 ERRORS = ["/summarize abc", "/settings colour blue", "/subscribe cs.XYZ", "/summarise x",
           "/unsubscribe nothing", "/settings timezone Mars/Olympus", "/translate", "/subscribe"]

@@ -6,11 +6,11 @@ from bot.buttons.bibtex import bibtex
 from bot.commands.arguments import Args
 from bot.commands.chat_settings import settings_for
 from bot.commands.context import Core, user_key
-from bot.errors import UserError
-from bot.i18n import tr, trn
+from bot.i18n import N_, tr, trn
 from bot.models import ArxivId, Attachment, Feedback, IncomingCommand, Paper, Reply, Signal
 
 MAX_LISTED = 50
+EMPTY = N_("Your reading list is empty: press Save under a paper to add it.")
 
 
 def _saved(core: Core, cmd: IncomingCommand) -> list[tuple[Feedback, Paper]]:
@@ -30,7 +30,7 @@ async def saved(core: Core, cmd: IncomingCommand, args: Args) -> Reply:
     found = _saved(core, cmd)
     if not found:
         return Reply(
-            text=tr(lang, "Your reading list is empty: press Save under a paper to add it."),
+            text=tr(lang, EMPTY),
             ephemeral=True,
         )
     lines = [trn(lang, "Your reading list ({n} paper):", "Your reading list ({n} papers):",
@@ -56,9 +56,8 @@ async def unsave(core: Core, cmd: IncomingCommand, args: Args) -> Reply:
             core.store.toggle_feedback(row)
             removed += 1
     if not removed:
-        raise UserError(
-            "{id} is not on your reading list.", "Send /saved to see it.", id=arxiv_id.base
-        )
+        return Reply(text=tr(lang, "{id} was not on your reading list.", id=arxiv_id.base),
+                     ephemeral=True)
     return Reply(text=tr(lang, "Removed {id} from your reading list.", id=arxiv_id.base),
                  ephemeral=True)
 
@@ -68,10 +67,7 @@ async def export(core: Core, cmd: IncomingCommand, args: Args) -> Reply:
     lang = settings_for(core, cmd).language
     papers = [paper for _, paper in _saved(core, cmd)]
     if not papers:
-        raise UserError(
-            "Your reading list is empty: press Save under a paper to add it.",
-            "Then send /export bibtex again.",
-        )
+        return Reply(text=tr(lang, EMPTY), ephemeral=True)
     text = trn(lang, "{n} saved paper as BibTeX.", "{n} saved papers as BibTeX.", len(papers))
     attachment = Attachment("paperbot-saved.bib", bibtex(papers), "application/x-bibtex")
     return Reply(text=text, attachment=attachment)
