@@ -102,6 +102,7 @@ class CardText:
     source: SummarySource
     language: str
     model: str = ""
+    tldr: str = ""  # issue 11: one line for compact digests ("" from older cards)
 
 
 @dataclass(frozen=True)

@@ -241,7 +241,7 @@ class DailyCycle:
                 continue
             ids = [c.paper.id for c in digest.cards]
             planned_ids.update(ids)
-            payloads = renderer.digest(digest)
+            payloads = renderer.digest(replace(digest, style=dest.style))
             per_payload: list[list[str]] = [[] for _ in payloads]
             per_payload[-1] = ids  # delivered once the whole digest has gone out
             key = f"{listing.announced}|{digest.topic}"
