@@ -86,6 +86,8 @@ def reply_markdown(reply: Reply) -> str:
     parts = [escape_md(reply.text)] if reply.text else []
     parts += [card_markdown(c) for c in reply.cards]
     parts += [digest_markdown(d) for d in reply.digests]
+    if reply.attachment is not None:  # a terminal shows the file's text (a .bib export)
+        parts.append(f"```\n{reply.attachment.content.rstrip()}\n```")
     return "\n\n".join(parts)
 
 
