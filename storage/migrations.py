@@ -279,3 +279,10 @@ CREATE TABLE feedback (
 CREATE INDEX feedback_by_chat ON feedback (chat_key, base_id);
 CREATE INDEX feedback_by_user ON feedback (user_key, signal)
 """
+
+
+@MIGRATIONS(name="0010_digest_style_and_tldr")
+def digest_style_and_tldr(db: Database) -> None:
+    """Issue 11: a chat's digest style (NULL: by chat type) and a card's one-line TL;DR."""
+    db.execute("ALTER TABLE chats ADD COLUMN digest_style TEXT")
+    db.execute("ALTER TABLE cards ADD COLUMN tldr TEXT NOT NULL DEFAULT ''")

@@ -135,3 +135,19 @@ def test_bibtex_escapes_specials_and_dedupes_keys() -> None:
     library = bibtexparser.parse_string(text)
     assert [e.key for e in library.entries] == ["lovelace2024same", "lovelace2024samea"]
     assert r"100\%" in text and r"\#1" in text
+
+
+def test_settings_style_is_stored_and_defaults_by_chat_type() -> None:
+    from bot.services.destinations import destinations
+
+    h = Harness()
+    asyncio.run(h.send("/subscribe R1_Reasoning", chat=GROUP))
+    asyncio.run(h.send("/subscribe R1_Reasoning"))
+    styles = {d.chat.key: d.style for d in destinations(h.core.config, h.store)}
+    assert styles == {GROUP.key: "compact", PRIVATE.key: "full"}
+    said = asyncio.run(h.send("/settings style compact"))
+    assert "compact" in said.text and not said.is_error
+    bad = asyncio.run(h.send("/settings style huge"))
+    assert bad.is_error and "compact or full" in bad.text
+    styles = {d.chat.key: d.style for d in destinations(h.core.config, h.store)}
+    assert styles[PRIVATE.key] == "compact"

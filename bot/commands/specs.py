@@ -21,6 +21,7 @@ class ArgKind(StrEnum):
     SETTING_VALUE = "setting value"  # parsed by the kind of the setting named before it
     COMMAND = "command"
     EXPORT_FORMAT = "export format"  # issue 11
+    DIGEST_STYLE = "digest style"  # issue 11
 
 
 # Kinds whose values adapters can suggest while the user types (see bot.ports.Completer).
