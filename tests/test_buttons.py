@@ -151,3 +151,13 @@ def test_settings_style_is_stored_and_defaults_by_chat_type() -> None:
     assert bad.is_error and "compact or full" in bad.text
     styles = {d.chat.key: d.style for d in destinations(h.core.config, h.store)}
     assert styles[PRIVATE.key] == "compact"
+
+
+def test_the_card_answer_carries_a_tldr_and_the_offline_card_makes_one() -> None:
+    from bot.llm.fallback import extractive_card
+    from bot.llm.parsing import parse_card
+
+    text = parse_card('{"summary": "S.", "key_takeaways": ["a"], "tldr": " One\\n line ",'
+                      ' "title_translation": null, "abstract_translation": "x"}', "zh", "m")
+    assert text.tldr == "One line"
+    assert extractive_card(paper(), "en").tldr == "We study reasoning."

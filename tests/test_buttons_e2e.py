@@ -77,6 +77,7 @@ def test_compact_digest_buttons_feedback_and_restart(tmp_path: Path, fake_arxiv,
                                        if _buttons(m)], 60, "the compact channel digest")
             first = digest[0]
             assert "R1_Reasoning" in first["text"] and "matching papers" in first["text"]
+            assert "TL;DR [en]" in first["text"]  # the card answer's one line
             numbers = _buttons(first)
             assert [b["text"] for b in numbers][:3] == ["1", "2", "3"]
             assert len(telegram.sent_messages(CHANNEL)) <= 5  # ≤ 50 papers, 10 a message
