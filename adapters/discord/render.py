@@ -103,6 +103,10 @@ class DiscordRenderer:
         messages = pack(reply.cards, safe(reply.text)) if (reply.text or reply.cards) else []
         for digest in reply.digests:
             messages += self.digest(digest)
+        if reply.attachment is not None:  # issue 11: the file's text in code blocks, for now
+            body = reply.attachment.content.replace("`", "'")
+            for chunk in split_content(body, CONTENT_MAX - 16):
+                messages.append(message(f"```\n{chunk}\n```"))
         return messages
 
     def digest(self, digest: Digest) -> list[dict[str, Any]]:
