@@ -126,6 +126,14 @@ def test_compact_digest_buttons_feedback_and_restart(tmp_path: Path, fake_arxiv,
             wait_for(lambda: [m for m in telegram.sent_messages(USER)[before:]
                               if "Key Takeaways" in m["text"]], 15, "an answer after restart")
             assert fake_llm.count == made
+
+            telegram.fail_next("403")  # the presser blocked the bot: answered in the chat
+            _press(telegram, first, numbers[1]["callback_data"])
+            wait_for(lambda: [m for m in telegram.sent_messages(CHANNEL)
+                              if "Key Takeaways" in m["text"]], 15, "the answer in the chat")
+            old = telegram.user_presses(first, numbers[1]["callback_data"], user_id=USER,
+                                        inaccessible=True)  # a message from last month
+            wait_for(lambda: telegram.query_answers(old), 10, "an answer to an old message")
             assert bot.stop() == 0
         finally:
             bot.stop(signal.SIGKILL)
