@@ -16,7 +16,7 @@ from typing import Any
 
 from bot.languages import language_from_locale
 from bot.models import ChatRef
-from bot.ports import CommandHandler, Completer, MetaStore, Platform, Renderer
+from bot.ports import CommandHandler, Completer, MetaStore, Platform, PressHandler, Renderer
 
 ChatLanguage = Callable[[ChatRef, str | None], str]
 """The interface language of a chat, given the writer's client locale (if known)."""
@@ -37,6 +37,7 @@ class PlatformContext:
     complete: Completer
     meta: MetaStore | None = None
     language: ChatLanguage = locale_language
+    press: PressHandler | None = None  # button presses (issue 11); None: no buttons
 
 
 def _any_chat(chat: str) -> str:

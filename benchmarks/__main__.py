@@ -17,6 +17,7 @@ from pathlib import Path
 from benchmarks import (
     abuse,
     arxiv_politeness,
+    buttons,
     cards_latency,
     command_path,
     fanout,
@@ -40,6 +41,7 @@ SCENARIOS: list[Scenario] = [
     (r2_faults.NAME, r2_faults.run),
     (abuse.NAME, abuse.run),
     (site.NAME, site.run),
+    (buttons.NAME, buttons.run),
 ]
 DEFAULT_JSON = Path(__file__).resolve().parent / "results.json"
 

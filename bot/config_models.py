@@ -180,6 +180,7 @@ class ChannelConfig(Section):
     timezone: TimeZone = "Asia/Shanghai"
     language: Language = "zh"
     quiet_day_notice: bool = False
+    style: Literal["compact", "full"] = "compact"  # issue 11: several papers a message
 
     @field_validator("platform")
     @classmethod

@@ -14,6 +14,7 @@ from typing import Any, Literal
 
 AnnounceType = Literal["new", "cross", "replace", "replace-cross"]
 SummarySource = Literal["llm", "offline", "unavailable"]
+DigestStyle = Literal["full", "compact"]
 
 QuietReason = Literal["no_announcement", "no_match", "quiet_day"]
 Glossary = tuple[tuple[str, str], ...]
@@ -105,6 +106,7 @@ class CardText:
     source: SummarySource
     language: str
     model: str = ""
+    tldr: str = ""  # issue 11: one line for compact digests ("" from older cards)
 
 
 @dataclass(frozen=True)
@@ -167,6 +169,7 @@ class Digest:
     generated_at: datetime
     quiet: QuietReason | None = None  # set when there are no papers to show
     omitted: int = 0  # matching papers left out by the topic's max_papers
+    style: DigestStyle = "full"  # issue 11: a card per paper, or several papers a message
 
     def with_web_pages(self, page: Callable[[str], str]) -> Digest:
         """The digest with each card linking to its page in the web archive (`page(id)`)."""
@@ -233,6 +236,9 @@ class Reply:
     failure: Literal["usage", "upstream", "crash"] | None = None
     # Sent after the text, as a photo where the platform has photos (issue 15).
     image: ImageRef | None = None
+    # Issue 11: buttons under the reply's text (rows), and a file sent with it.
+    buttons: tuple[tuple[Button, ...], ...] = ()
+    attachment: Attachment | None = None
 
 
 @dataclass(frozen=True)
@@ -245,6 +251,7 @@ class ChatSettings:
     timezone: str
     paused: bool = False
     quiet_day_notice: bool = True
+    style: DigestStyle | None = None  # None: compact in groups and channels, full in private
 
 
 @dataclass(frozen=True)
@@ -290,3 +297,54 @@ class Feedback:
     version: int
     signal: Signal
     at: datetime
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """A file sent with a reply (a .bib export): Telegram sends a document, Discord an
+    attachment, the console prints the text."""
+
+    filename: str
+    content: str
+    mime: str = "text/plain"
+
+
+@dataclass(frozen=True)
+class Button:
+    """One button under a message. `data` is the compact callback payload a press sends back
+    (bot.buttons.payload); a link button has `url` instead. `label` is already in the
+    reader's language; `active` marks a signal the presser has set (shown as a check)."""
+
+    label: str
+    data: str = ""
+    url: str = ""
+    active: bool = False
+
+
+@dataclass(frozen=True)
+class ButtonPress:
+    """A press on one of our buttons, as a platform reports it: who pressed, where, and the
+    payload. The action acts for the presser in the chat it was pressed in, whatever the
+    payload says."""
+
+    data: str
+    chat: ChatRef
+    user_id: str
+    locale: str | None = None
+    metered: bool = True
+
+
+ShowWhere = Literal["toast", "private", "chat", "edit"]
+
+
+@dataclass(frozen=True)
+class ButtonAnswer:
+    """What a press gets: a short toast (always), optional content and where to show it
+    ("private": to the presser alone, falling back to the chat; "chat": a reply there;
+    "edit": in place of the pressed message), and new buttons for the pressed message."""
+
+    toast: str
+    reply: Reply | None = None
+    show: ShowWhere = "toast"
+    buttons: tuple[tuple[Button, ...], ...] | None = None
+    alert: bool = False  # shown as a dialog, not a passing toast (an expired button)

@@ -15,6 +15,8 @@ from typing import Any, Protocol
 from bot.fulltext.models import DeepCard, FullText
 from bot.models import (
     ArxivId,
+    ButtonAnswer,
+    ButtonPress,
     CardText,
     ChatRef,
     ChatSettings,
@@ -31,6 +33,9 @@ from bot.models import (
 
 CommandHandler = Callable[[IncomingCommand], Awaitable[Reply]]
 """The core's entry point for adapters: a platform-neutral command in, a Reply out."""
+
+PressHandler = Callable[[ButtonPress], Awaitable[ButtonAnswer]]
+"""Issue 11: where adapters send a press on one of our buttons; the answer says what to show."""
 
 Completer = Callable[[str, str, ChatRef], list[str]]
 """(kind, typed prefix, chat) → up to 25 suggestions; kind is an ArgSpec.choices value."""

@@ -42,6 +42,7 @@ def card_from_row(row: dict[str, Any]) -> CardText:
         source=row["source"],
         language=row["language"],
         model=row["model"],
+        tldr=row.get("tldr") or "",
     )
 
 
@@ -54,8 +55,8 @@ def put_card(
         return False
     db.execute(
         "INSERT OR REPLACE INTO cards (base_id, version, language, model, prompt_version,"
-        " summary, key_takeaways, title_translation, abstract_translation, source, created_at)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " summary, key_takeaways, title_translation, abstract_translation, source, created_at,"
+        " tldr) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             base_id,
             version,
@@ -68,6 +69,7 @@ def put_card(
             card.abstract_translation,
             card.source,
             iso(now),
+            card.tldr,
         ],
     )
     return True

@@ -39,6 +39,7 @@ def get_settings(db: Database, chat: ChatRef) -> ChatSettings | None:
         timezone=row["timezone"],
         paused=bool(row["paused"]) or row["gone_reason"] is not None,
         quiet_day_notice=bool(row["quiet_day_notice"]),
+        style=row["digest_style"] if row["digest_style"] in ("full", "compact") else None,
     )
 
 
@@ -48,7 +49,8 @@ def save_settings(db: Database, settings: ChatSettings, now: datetime) -> None:
         _ensure_chat(db, chat, now)
         db.execute(
             "UPDATE chats SET is_private = ?, language = ?, delivery_time = ?, timezone = ?,"
-            " paused = ?, quiet_day_notice = ?, updated_at = ? WHERE chat_key = ?",
+            " paused = ?, quiet_day_notice = ?, digest_style = ?, updated_at = ?"
+            " WHERE chat_key = ?",
             [
                 int(chat.is_private),
                 settings.language,
@@ -56,6 +58,7 @@ def save_settings(db: Database, settings: ChatSettings, now: datetime) -> None:
                 settings.timezone,
                 int(settings.paused),
                 int(settings.quiet_day_notice),
+                settings.style,
                 iso(now),
                 chat.key,
             ],

@@ -27,6 +27,7 @@ SESSION = {
     "pause": "/pause",
     "resume": "/resume",
     "unsubscribe": "/unsubscribe all",
+    "saved": "/saved", "unsave": "/unsave 1706.03762", "export": "/export bibtex",  # issue 11
     "forget": "/forget",
     "usage": "/usage",  # issue 15
 }

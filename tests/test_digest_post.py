@@ -38,7 +38,7 @@ def _config(tmp_path: Path) -> Path:
     for chat, topics in ((ONE, '["Security"]'), (TWO, '["Security", "Graphs"]')):
         extra += (
             f'\n[[channels]]\nplatform = "telegram"\nchat = "{chat}"\ntopics = {topics}\n'
-            f'time = "10:00"\ntimezone = "{TZ}"\n'
+            f'time = "10:00"\ntimezone = "{TZ}"\nstyle = "full"\n'  # a card each
         )
     path.write_text(path.read_text(encoding="utf-8") + extra, encoding="utf-8")
     return path

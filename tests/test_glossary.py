@@ -18,7 +18,7 @@ def test_the_prompt_asks_for_the_readers_language_and_keeps_terms() -> None:
     for kept in ("model names", "dataset", "metric abbreviations", "code identifiers"):
         assert kept in system
     assert "Glossary" not in system
-    assert prompts.PROMPT_VERSION == "card-v2"
+    assert prompts.PROMPT_VERSION == "card-v3"
 
 
 def test_the_glossary_goes_into_the_prompt() -> None:

@@ -102,6 +102,7 @@ LINES = {
     "subscriptions": "/subscriptions", "settings": "/settings time 08:30",
     "digest": "/digest", "pause": "/pause", "resume": "/resume", "forget": "/forget",
     "usage": "/usage",  # issue 15
+    "saved": "/saved", "unsave": "/unsave 1706.03762", "export": "/export bibtex",  # issue 11
 }
 ERRORS = ["/summarize abc", "/settings colour blue", "/subscribe cs.XYZ", "/summarise x",
           "/unsubscribe nothing", "/settings timezone Mars/Olympus", "/translate", "/subscribe"]

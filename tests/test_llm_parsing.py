@@ -158,7 +158,8 @@ def test_response_formats_per_json_mode() -> None:
     schema = prompts.response_format("json_schema")
     assert schema is not None and schema["type"] == "json_schema"
     inner = schema["json_schema"]["schema"]
-    assert set(inner["required"]) == set(CARD) and inner["additionalProperties"] is False
+    assert set(inner["required"]) == set(CARD) | {"tldr"}  # issue 11
+    assert inner["additionalProperties"] is False
     assert prompts.response_format("json_object") == {"type": "json_object"}
     assert prompts.response_format("none") is None
     assert prompts.PROMPT_VERSION

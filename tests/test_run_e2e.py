@@ -102,8 +102,8 @@ def test_user_session_and_channel_digest(tmp_path: Path, fake_arxiv, fake_llm, t
             "a did-you-mean reply",
         )
 
-        channel = wait_for(
-            lambda: len(_texts(telegram, CHANNEL)) >= 3 and _texts(telegram, CHANNEL),
+        channel = wait_for(  # compact in a channel (issue 11): papers share messages
+            lambda: len(_texts(telegram, CHANNEL)) >= 1 and _texts(telegram, CHANNEL),
             60,
             "the channel digest",
         )

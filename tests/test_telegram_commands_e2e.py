@@ -38,7 +38,7 @@ LONG_TEXT = ("Ein langer Satz. " * 300)[:5000].strip()
 PHOTO = {"photo": [{"file_id": "AgAD", "file_unique_id": "AQAD", "width": 90, "height": 90}]}
 # Simple arguments that make each command do its real work in a fresh chat.
 ARGS = {"summarize": "1706.03762", "translate": "Guten Morgen en", "subscribe": "R1_Reasoning",
-        "unsubscribe": "all", "settings": "lang en"}
+        "unsubscribe": "all", "settings": "lang en", "unsave": "1706.03762", "export": "bibtex"}
 
 
 @dataclass

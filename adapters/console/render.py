@@ -90,6 +90,8 @@ def reply_markdown(reply: Reply) -> str:
     parts += [digest_markdown(d) for d in reply.digests]
     if reply.image is not None:  # a terminal shows no images: the link and the caption
         parts.append(escape_md(f"🖼 {reply.image.url}\n{reply.image.caption}".strip()))
+    if reply.attachment is not None:  # a terminal shows the file's text (a .bib export)
+        parts.append(f"```\n{reply.attachment.content.rstrip()}\n```")
     return "\n\n".join(parts)
 
 

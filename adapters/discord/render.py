@@ -107,6 +107,10 @@ class DiscordRenderer:
             image = reply.image
             embed = {"description": clip(safe(image.caption), 4096), "image": {"url": image.url}}
             messages.append(message("", [embed]))
+        if reply.attachment is not None:  # issue 11: the file's text in code blocks, for now
+            body = reply.attachment.content.replace("`", "'")
+            for chunk in split_content(body, CONTENT_MAX - 16):
+                messages.append(message(f"```\n{chunk}\n```"))
         return messages
 
     def digest(self, digest: Digest) -> list[dict[str, Any]]:

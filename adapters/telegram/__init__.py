@@ -26,7 +26,7 @@ def _create(section: Any, token: str | None, context: PlatformContext) -> Platfo
     if not token:
         raise ValueError("telegram needs a bot token")
     return TelegramAdapter(section, token, context.handle, meta=context.meta,
-                           language=context.language)
+                           language=context.language, press=context.press)
 
 
 def _check_chat(chat: str) -> str:

@@ -23,10 +23,17 @@ from telegram import (
 )
 from telegram.constants import ChatAction
 from telegram.error import InvalidToken, TelegramError
-from telegram.ext import Application, ContextTypes, MessageHandler, filters
+from telegram.ext import (
+    Application,
+    CallbackQueryHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
 
 from adapters import ChatLanguage, locale_language
 from adapters.registered_commands import RegisteredCommands
+from adapters.telegram.buttons import PressAnswerer
 from adapters.telegram.config import TelegramConfig
 from adapters.telegram.incoming import chat_ref, parse_command, to_command
 from adapters.telegram.pacing import MessagePacer
@@ -37,7 +44,7 @@ from bot.commands.specs import BY_NAME, COMMANDS
 from bot.errors import ConfigError, DeliveryUncertain, MessageRejected, UpstreamError, UserError
 from bot.i18n import N_, tr
 from bot.models import ChatRef, Reply
-from bot.ports import Capabilities, CommandHandler, MetaStore
+from bot.ports import Capabilities, CommandHandler, MetaStore, PressHandler
 
 log = logging.getLogger(__name__)
 
@@ -80,6 +87,7 @@ class TelegramAdapter:
         private_period: float = 1.0,
         meta: MetaStore | None = None,
         language: ChatLanguage = locale_language,
+        press: PressHandler | None = None,
     ) -> None:
         """Rates default to Telegram's flood limits (30/s overall, 20/min per group or
         channel, 1/s per user); tests pass shorter periods to run them on a scaled clock.
@@ -105,6 +113,8 @@ class TelegramAdapter:
         )
         updates = filters.UpdateType.MESSAGE | filters.UpdateType.CHANNEL_POST
         self.app.add_handler(MessageHandler(updates, self._on_message))
+        self._presses = PressAnswerer(self.app.bot, press, self.renderer) if press else None
+        self.app.add_handler(CallbackQueryHandler(self._on_press))
         self.app.add_error_handler(self._on_error)
         self._started = False
 
@@ -117,7 +127,7 @@ class TelegramAdapter:
             assert self.app.updater is not None
             await self.app.updater.start_polling(
                 timeout=int(self._poll_timeout),
-                allowed_updates=[Update.MESSAGE, Update.CHANNEL_POST],
+                allowed_updates=[Update.MESSAGE, Update.CHANNEL_POST, Update.CALLBACK_QUERY],
             )
         except InvalidToken as exc:  # getMe answered 401: retrying will not help
             await self._teardown()
@@ -223,6 +233,16 @@ class TelegramAdapter:
                 typing.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await typing
+
+    async def _on_press(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        query = update.callback_query
+        if query is None:
+            return
+        if self._presses is None:
+            with contextlib.suppress(TelegramError):
+                await query.answer()
+            return
+        await self._presses.on_query(query)
 
     async def _keep_typing(self, message: Message) -> None:
         """Telegram shows "typing…" for ~5 s: refresh it until the reply is out."""

@@ -8,7 +8,9 @@ from __future__ import annotations
 from typing import Any
 
 from adapters.telegram.cards import digest_header, render_card
+from adapters.telegram.compact import compact_digest, inline_keyboard
 from adapters.telegram.markup import BUDGET, payload, prefix_within, shorten, text, utf16_len
+from bot.buttons.keyboards import paper_buttons
 from bot.models import Digest, ImageRef, PaperCard, Reply
 
 CAPTION_MAX = 1024  # Telegram's limit for a photo's caption
@@ -35,17 +37,28 @@ class TelegramRenderer:
             out.extend(self.digest(digest))
         if reply.image is not None:
             out.append(photo(reply.image))
+        if reply.buttons and out:  # under the reply's last message
+            out[-1]["reply_markup"] = inline_keyboard(reply.buttons)
+        if reply.attachment is not None:  # sent as a document after the text
+            a = reply.attachment
+            out.append({"document": {"filename": a.filename, "content": a.content,
+                                     "mime": a.mime}, "text": "", "plain": ""})
         return out
 
     def digest(self, digest: Digest) -> list[dict[str, Any]]:
+        if digest.style == "compact":
+            return compact_digest(digest)
         header = payload(digest_header(digest))
         if digest.quiet is not None:
             return [header]
         total = len(digest.cards)
-        return [header] + [
-            self.card(card, f"[{i}/{total}] ", with_notice=False)  # the header has it
-            for i, card in enumerate(digest.cards, 1)
-        ]
+        cards = []
+        for i, card in enumerate(digest.cards, 1):
+            message = self.card(card, f"[{i}/{total}] ", with_notice=False)  # header has it
+            rows = paper_buttons(card.paper, digest.language)
+            message["reply_markup"] = inline_keyboard(rows)
+            cards.append(message)
+        return [header, *cards]
 
     def card(self, card: PaperCard, prefix: str = "", with_notice: bool = True) -> dict[str, Any]:
         """One card message; a card on its own carries the machine-generated notice."""

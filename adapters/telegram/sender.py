@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from typing import Any
 
 import httpx
-from telegram import Bot, LinkPreviewOptions, Message
+from telegram import Bot, InlineKeyboardMarkup, InputFile, LinkPreviewOptions, Message
 from telegram.error import (
     BadRequest,
     ChatMigrated,
@@ -98,7 +98,11 @@ async def send_payload(
     thread_id: int | None = None,
     max_retries: int | None = None,
 ) -> Message:
-    """Send one renderer payload; `plain` sends the fallback text without parse mode."""
+    """Send one renderer payload; `plain` sends the fallback text without parse mode.
+    A payload with `reply_markup` carries its inline keyboard (kept in plain text too);
+    one with `document` is sent as a file (sendDocument)."""
+    if "document" in payload:
+        return await _send_document(bot, chat_id, payload, reply_to, thread_id, max_retries)
     if plain and not payload.get("plain"):
         raise MessageRejected("this message has no plain-text version")
     text = payload["plain"] if plain or "text" not in payload else payload["text"]
@@ -111,6 +115,8 @@ async def send_payload(
         extra["message_thread_id"] = thread_id
     if max_retries:
         extra["rate_limit_args"] = max_retries
+    if payload.get("reply_markup"):
+        extra["reply_markup"] = InlineKeyboardMarkup.de_json(payload["reply_markup"], bot)
     if payload.get("photo") and not plain:
         return await bot.send_photo(chat_id, payload["photo"], caption=payload.get("caption"),
                                     **extra)
@@ -121,3 +127,24 @@ async def send_payload(
         link_preview_options=LinkPreviewOptions(is_disabled=payload.get("disable_preview", True)),
         **extra,
     )
+
+
+async def _send_document(
+    bot: Bot,
+    chat_id: int | str,
+    payload: dict[str, Any],
+    reply_to: int | None,
+    thread_id: int | None,
+    max_retries: int | None,
+) -> Message:
+    doc = payload["document"]
+    extra: dict[str, Any] = {}
+    if reply_to is not None:
+        extra["reply_to_message_id"] = reply_to
+        extra["allow_sending_without_reply"] = True
+    if thread_id is not None:
+        extra["message_thread_id"] = thread_id
+    if max_retries:
+        extra["rate_limit_args"] = max_retries
+    data = InputFile(doc["content"].encode("utf-8"), filename=doc["filename"])
+    return await bot.send_document(chat_id, data, **extra)

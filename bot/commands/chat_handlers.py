@@ -132,6 +132,13 @@ async def settings(core: Core, cmd: IncomingCommand, args: Args) -> Reply:
         updated = replace(current, language=value)
         lang = updated.language
         said = tr(lang, "Language set to {language}.", language=language_display(lang, lang))
+    elif setting is Setting.STYLE:  # issue 11
+        updated = replace(current, style="compact" if value == "compact" else "full")
+        if value == "full":
+            said = tr(updated.language, "Digest style set to full: a card for each paper.")
+        else:
+            said = tr(updated.language,
+                      "Digest style set to compact: several papers a message, with buttons.")
     elif setting is Setting.TIME:
         updated = replace(current, delivery_time=value)
         said = tr(

@@ -7,7 +7,7 @@ from typing import Protocol
 
 from bot.config import Config
 from bot.models import ChatRef, ChatSettings, IncomingCommand
-from bot.ports import ChatEvents, ChatStore, Clock, UsageStore
+from bot.ports import ChatEvents, ChatStore, Clock, FeedbackStore, PaperStore, UsageStore
 from bot.services.cards import CardService
 from bot.services.chat_events import ChatEventHub
 from bot.services.deep import DeepService
@@ -17,9 +17,10 @@ from bot.services.papers import PaperService
 from bot.services.translations import TranslationService
 
 
-class CommandStore(ChatStore, UsageStore, Protocol):
+class CommandStore(ChatStore, UsageStore, FeedbackStore, PaperStore, Protocol):
     """The storage roles handlers use: chats and subscriptions, and the usage counts (the
-    cost guard's, which /forget deletes). Translations go through the TranslationService."""
+    cost guard's, which /forget deletes). Translations go through the TranslationService.
+    The reading list (issue 11) reads feedback and stored papers."""
 
 
 @dataclass

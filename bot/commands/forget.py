@@ -19,6 +19,7 @@ async def forget(core: Core, cmd: IncomingCommand, args: Args) -> Reply:
     who = user_key(cmd)
     translations = core.translations.forget(who)
     core.store.forget_usage(who)
+    core.store.forget_feedback(who)  # 👍, 👎 and the reading list (issue 11)
     lang = settings_for(core, cmd).language  # read before the chat's settings go
     kept = trn(
         lang,

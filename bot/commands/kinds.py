@@ -32,6 +32,8 @@ MAX_CHARS: Mapping[ArgKind, int] = {
     ArgKind.SETTING: 20,
     ArgKind.COMMAND: 40,
     ArgKind.DEPTH: 20,
+    ArgKind.EXPORT_FORMAT: 20,
+    ArgKind.DIGEST_STYLE: 20,
 }
 """The longest value each kind takes, in characters; longer is refused before parsing.
 (A SETTING_VALUE is capped by the kind of its setting.)"""
@@ -51,6 +53,7 @@ class Setting(StrEnum):
     LANGUAGE = "lang"
     TIME = "time"
     TIMEZONE = "timezone"
+    STYLE = "style"  # issue 11: compact or full digests
 
     @property
     def value_kind(self) -> ArgKind:
@@ -65,9 +68,11 @@ _SETTING_KINDS = {
     Setting.LANGUAGE: ArgKind.LANGUAGE,
     Setting.TIME: ArgKind.TIME,
     Setting.TIMEZONE: ArgKind.TIMEZONE,
+    Setting.STYLE: ArgKind.DIGEST_STYLE,
 }
 _SETTING_EXAMPLES = {
-    Setting.LANGUAGE: "en", Setting.TIME: "08:30", Setting.TIMEZONE: "Asia/Shanghai"
+    Setting.LANGUAGE: "en", Setting.TIME: "08:30", Setting.TIMEZONE: "Asia/Shanghai",
+    Setting.STYLE: "compact",
 }
 _SETTING_ALIASES = {"language": Setting.LANGUAGE, "tz": Setting.TIMEZONE}
 
@@ -102,6 +107,21 @@ def parse_depth(text: str) -> str:
         raise UserError("'{word}' is not an option here.", "Use full for a deep summary.",
                         word=text.strip()[:20])
     return FULL
+
+
+def parse_export_format(text: str) -> str:
+    """The one export format there is (issue 11): "bibtex" (or "bib")."""
+    if text.strip().lower().lstrip(".") in ("bibtex", "bib"):
+        return "bibtex"
+    raise UserError("Unknown format '{format}'.", "Use /export bibtex.", format=text.strip()[:20])
+
+
+def parse_digest_style(text: str) -> str:
+    """"compact" (several papers a message, with buttons) or "full" (a card each)."""
+    value = text.strip().lower()
+    if value in ("compact", "full"):
+        return value
+    raise UserError("Unknown style '{style}'.", "Use compact or full.", style=text.strip()[:20])
 
 
 def parse_paper_or_text(text: str) -> ArxivId | str:
@@ -182,6 +202,8 @@ PARSERS: Mapping[ArgKind, Parser] = {
     ArgKind.SETTING: lambda text, _: parse_setting(text),
     ArgKind.COMMAND: lambda text, _: parse_command_name(text),
     ArgKind.DEPTH: lambda text, _: parse_depth(text),
+    ArgKind.EXPORT_FORMAT: lambda text, _: parse_export_format(text),
+    ArgKind.DIGEST_STYLE: lambda text, _: parse_digest_style(text),
 }
 """SETTING_VALUE has no parser of its own: it takes the parser of its setting's kind."""
 

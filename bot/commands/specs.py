@@ -21,6 +21,8 @@ class ArgKind(StrEnum):
     SETTING_VALUE = "setting value"  # parsed by the kind of the setting named before it
     COMMAND = "command"
     DEPTH = "depth"  # issue 15: `full` asks for a deep summary from the paper's full text
+    EXPORT_FORMAT = "export format"  # issue 11
+    DIGEST_STYLE = "digest style"  # issue 11
 
 
 # Kinds whose values adapters can suggest while the user types (see bot.ports.Completer).
@@ -144,6 +146,20 @@ COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec("forget", "Delete everything paperbot stores about you"),
     # issue 15: what the asker's on-demand work cost today
     CommandSpec("usage", "Your LLM calls and tokens today, against your daily limit"),
+    # issue 11: the reading list the Save button fills
+    CommandSpec("saved", "List the papers you saved with the Save button"),
+    CommandSpec(
+        "unsave",
+        "Remove a paper from your reading list",
+        (ArgSpec("id", "arXiv id or URL, e.g. 1706.03762", ArgKind.ARXIV_ID,
+                 missing="Which paper? Give an arXiv id or link."),),
+    ),
+    CommandSpec(
+        "export",
+        "Send your reading list as a file: /export bibtex",
+        (ArgSpec("format", "the file format: bibtex", ArgKind.EXPORT_FORMAT,
+                 missing="Which format? Only bibtex for now: /export bibtex."),),
+    ),
 )
 
 BY_NAME: dict[str, CommandSpec] = {c.name: c for c in COMMANDS}

@@ -7,7 +7,7 @@ from collections.abc import Awaitable, Callable
 from functools import partial
 
 from bot.arxiv.categories import CATEGORIES
-from bot.commands import chat_handlers, deep, forget, handlers
+from bot.commands import chat_handlers, deep, forget, handlers, reading_list
 from bot.commands.arguments import Args
 from bot.commands.chat_settings import chat_language, settings_for
 from bot.commands.context import Core
@@ -34,6 +34,10 @@ _HANDLERS: dict[str, Callable[[Core, IncomingCommand, Args], Awaitable[Reply]]] 
     "resume": chat_handlers.resume,
     "forget": forget.forget,
     "usage": deep.usage,  # issue 15
+
+    "saved": reading_list.saved,
+    "unsave": reading_list.unsave,
+    "export": reading_list.export,
 }
 
 

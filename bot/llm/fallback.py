@@ -106,6 +106,7 @@ def extractive_card(paper: Paper, language: str) -> CardText:
         source="offline",
         language=normalize_language(language),
         model="offline",
+        tldr=shorten(sentences[0], TAKEAWAY_MAX_CHARS) if sentences else paper.title,
     )
 
 

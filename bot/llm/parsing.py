@@ -173,6 +173,7 @@ def parse_card(text: str, language: str, model: str = "") -> CardText:
         source="llm",
         language=code,
         model=model,
+        tldr=" ".join(clean_text(_as_text(data.get("tldr"))).split()),  # optional: "" if absent
     )
 
 

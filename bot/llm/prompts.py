@@ -16,9 +16,10 @@ from typing import Any
 from bot.languages import language_name, normalize_language
 from bot.models import Glossary, Paper
 
-PROMPT_VERSION = "card-v2"
+PROMPT_VERSION = "card-v3"
 """Part of every cache key: bump it whenever a prompt or the schema changes meaning.
-v2: summary and takeaways in the reader's language with terms kept; topic glossaries."""
+v2: summary and takeaways in the reader's language with terms kept; topic glossaries.
+v3: a one-line "tldr" for compact digests (issue 11), in the same answer."""
 
 MIN_TAKEAWAYS = 4
 MAX_TAKEAWAYS = 7
@@ -30,6 +31,7 @@ _CARD_SYSTEM = (
     "Reply with ONE JSON object only, no markdown, with keys:\n"
     '"summary": 2-4 sentences in {lang}: problem, method, main result;\n'
     '"key_takeaways": {min}-{max} short {lang} strings, plain text, no numbering;\n'
+    '"tldr": one {lang} line, at most 20 words: the main point;\n'
     "{translation_rules}"
     "Write summary, key_takeaways and translations in {lang} even though the paper is in "
     "English. Keep model names, dataset and benchmark names, metric abbreviations (BLEU, F1, "
@@ -104,10 +106,12 @@ def card_schema() -> dict[str, Any]:
             "properties": {
                 "summary": {"type": "string"},
                 "key_takeaways": {"type": "array", "items": {"type": "string"}},
+                "tldr": {"type": "string"},
                 "title_translation": nullable,
                 "abstract_translation": nullable,
             },
-            "required": ["summary", "key_takeaways", "title_translation", "abstract_translation"],
+            "required": ["summary", "key_takeaways", "tldr", "title_translation",
+                         "abstract_translation"],
             "additionalProperties": False,
         },
     }

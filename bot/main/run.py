@@ -20,6 +20,7 @@ from typing import Any
 
 import adapters
 from adapters import PlatformContext, PlatformEntry
+from bot.buttons.actions import ButtonHandler
 from bot.commands.wiring import make_chat_language, make_completer, make_router
 from bot.config import Config
 from bot.delivery import Dispatcher
@@ -190,7 +191,8 @@ async def _start_adapters(config: Config, parts: Parts) -> Platforms:
     caller says it once."""
     router = make_router(parts.core)
     context = PlatformContext(router.handle, make_completer(parts.core), parts.store,
-                              make_chat_language(parts.core))
+                              make_chat_language(parts.core),
+                              press=ButtonHandler(parts.core, parts.store).handle)
     platforms = Platforms()
 
     async def start(name: str, entry: PlatformEntry, section: Any, token: str | None) -> None:

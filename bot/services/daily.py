@@ -245,7 +245,7 @@ class DailyCycle:
             planned_ids.update(ids)
             if self._web_page is not None:
                 digest = digest.with_web_pages(self._web_page)
-            payloads = renderer.digest(digest)
+            payloads = renderer.digest(replace(digest, style=dest.style))
             per_payload: list[list[str]] = [[] for _ in payloads]
             per_payload[-1] = ids  # delivered once the whole digest has gone out
             key = f"{listing.announced}|{digest.topic}"

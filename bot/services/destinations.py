@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.config import BotConfig, Config
-from bot.models import ChatRef, ChatSettings, Topic
+from bot.models import ChatRef, ChatSettings, DigestStyle, Topic
 from bot.ports import ChatStore
 from bot.services.digests import union_categories
 
@@ -27,6 +27,8 @@ class Destination:
     timezone: str
     quiet_day_notice: bool
     paused: bool = False
+    style: DigestStyle = "full"  # issue 11
+
 
     @property
     def categories(self) -> tuple[str, ...]:
@@ -45,6 +47,13 @@ def default_settings(bot: BotConfig, chat: ChatRef) -> ChatSettings:
     )
 
 
+def digest_style(settings: ChatSettings) -> DigestStyle:
+    """The chat's chosen style, else compact in groups and channels, full in private chats."""
+    if settings.style is not None:
+        return settings.style
+    return "full" if settings.chat.is_private else "compact"
+
+
 def destinations(config: Config, chats: ChatStore) -> list[Destination]:
     """Configured channels first, then every chat with subscriptions (merged per chat)."""
     found: dict[str, Destination] = {}
@@ -52,7 +61,8 @@ def destinations(config: Config, chats: ChatStore) -> list[Destination]:
         chat = ChatRef(channel.platform, channel.chat, is_private=False)
         topics = tuple(t for name in channel.topics if (t := config.topic(name)) is not None)
         found[chat.key] = Destination(
-            chat, topics, channel.language, channel.time, channel.timezone, channel.quiet_day_notice
+            chat, topics, channel.language, channel.time, channel.timezone,
+            channel.quiet_day_notice, style=channel.style,
         )
     by_chat: dict[str, list[Topic]] = {}
     refs: dict[str, ChatRef] = {}
@@ -67,12 +77,13 @@ def destinations(config: Config, chats: ChatStore) -> list[Destination]:
             merged = base.topics + tuple(t for t in subscribed if t not in base.topics)
             found[key] = Destination(
                 base.chat, merged, base.language, base.time, base.timezone,
-                base.quiet_day_notice, settings.paused,
+                base.quiet_day_notice, settings.paused, base.style,
             )
         else:
             found[key] = Destination(
                 chat, tuple(subscribed), settings.language, settings.delivery_time,
                 settings.timezone, settings.quiet_day_notice, settings.paused,
+                digest_style(settings),
             )
     return list(found.values())
 

@@ -289,6 +289,7 @@ def fake_card(user_message: str) -> dict[str, Any]:
     return {
         "summary": f"Summary of {name}. It is a paper.",
         "key_takeaways": [f"Takeaway {i} about {name}" for i in range(1, 6)],
+        "tldr": f"TL;DR [{code}] {name}",
         "title_translation": None if english else f"[{code}] {name}",
         "abstract_translation": None if english else f"[{code}] {abstract}",
     }

@@ -22,6 +22,7 @@ from typing import Any
 from aiohttp import web
 
 from tests.fakes.server import ThreadedServer
+from tests.fakes.telegram_buttons import TelegramButtons, check_markup
 from tests.fakes.telegram_flood import FloodGate, RateLimits
 from tests.fakes.telegram_html import check_message, utf16_len
 
@@ -55,7 +56,7 @@ class _State:
     photos: list[dict[str, Any]] = field(default_factory=list)  # sendPhoto (issue 15)
 
 
-class FakeTelegram:
+class FakeTelegram(TelegramButtons):
     """Use as a context manager; `api_url` is the `base_url` for PTB (token appended)."""
 
     def __init__(self, token: str = "123456:TEST-token", bot_username: str = "paperbot_test_bot"):
@@ -308,7 +309,8 @@ class FakeTelegram:
     async def _m_sendmessage(self, params: dict[str, Any]) -> web.Response:
         chat_id = str(params.get("chat_id", ""))
         text = str(params.get("text", ""))
-        problem = check_message(text, params.get("parse_mode"))
+        problem = check_message(text, params.get("parse_mode")) or check_markup(
+            params.get("reply_markup"))
         if problem is not None:
             return _error(400, problem)
         with self._lock:

@@ -1,0 +1,63 @@
+"""Compact digests (issue 11): every sample paper renders through both styles within
+Telegram's limits, a 40-paper compact digest is at most 4 messages, and its buttons are
+valid inline keyboards whose payloads decode back to their papers."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from adapters.telegram.markup import MAX_UNITS, utf16_len
+from adapters.telegram.render import TelegramRenderer
+from bot.buttons.payload import Action, decode
+from bot.models import CardText, Digest, Paper, PaperCard
+from tests.fakes.telegram_buttons import check_markup
+from tests.fakes.telegram_html import check_message
+from tests.samples import all_sample_papers
+
+
+def _card(paper: Paper, language: str = "zh") -> PaperCard:
+    long = "很长的总结。" * 60
+    text = CardText(long, ("要点一" * 30,) * 5, "标题" * 40, "摘要" * 600, "llm", language,
+                    tldr="一句话总结:" + "很长" * 200)
+    return PaperCard(paper, text)
+
+
+def _digest(papers: list[Paper], style: str, omitted: int = 0) -> Digest:
+    return Digest("R1_Reasoning", date(2026, 11, 20), "zh", tuple(_card(p) for p in papers),
+                  datetime(2026, 11, 20, tzinfo=UTC), omitted=omitted, style=style)  # type: ignore[arg-type]
+
+
+def _check(payloads: list[dict]) -> None:
+    for p in payloads:
+        assert utf16_len(p["plain"]) <= MAX_UNITS
+        assert check_message(p["text"], "HTML") is None, p["text"][:200]
+        assert check_markup(p.get("reply_markup")) is None
+
+
+def test_every_sample_paper_renders_in_both_styles_within_telegram_limits() -> None:
+    papers = list(all_sample_papers())
+    assert len(papers) > 100
+    renderer = TelegramRenderer()
+    for start in range(0, len(papers), 40):
+        chunk = papers[start : start + 40]
+        compact = renderer.digest(_digest(chunk, "compact"))
+        _check(compact)
+        assert len(compact) <= 4
+        full = renderer.digest(_digest(chunk, "full"))
+        _check(full)
+        assert len(full) == len(chunk) + 1
+
+
+def test_compact_numbers_open_their_papers_and_the_header_counts() -> None:
+    papers = list(all_sample_papers())[:40]
+    messages = TelegramRenderer().digest(_digest(papers, "compact", omitted=7))
+    assert "展示 40 篇" in messages[0]["plain"] and "47" in messages[0]["plain"]
+    assert "2026-11-20" in messages[0]["plain"]
+    numbered = [b for m in messages for row in m["reply_markup"]["inline_keyboard"]
+                for b in row]
+    assert [b["text"] for b in numbered] == [str(n) for n in range(1, 41)]
+    for button, paper in zip(numbered, papers, strict=True):
+        decoded = decode(button["callback_data"])
+        assert decoded is not None and decoded.action is Action.PICK
+        assert (decoded.base_id, decoded.version, decoded.language) == (
+            paper.id, paper.version, "zh")
