@@ -281,6 +281,13 @@ CREATE INDEX feedback_by_user ON feedback (user_key, signal)
 """
 
 
+@MIGRATIONS(name="0010_digest_style_and_tldr")
+def digest_style_and_tldr(db: Database) -> None:
+    """Issue 11: a chat's digest style (NULL: by chat type) and a card's one-line TL;DR."""
+    db.execute("ALTER TABLE chats ADD COLUMN digest_style TEXT")
+    db.execute("ALTER TABLE cards ADD COLUMN tldr TEXT NOT NULL DEFAULT ''")
+
+
 @MIGRATIONS(name="0030_fulltext")
 def fulltext(db: Database) -> None:
     """Issue 15: papers' licences (the listing's dc:rights), deep cards, the full text read
@@ -313,9 +320,3 @@ CREATE TABLE fulltexts (
     PRIMARY KEY (base_id, version)
 )
 """
-
-@MIGRATIONS(name="0010_digest_style_and_tldr")
-def digest_style_and_tldr(db: Database) -> None:
-    """Issue 11: a chat's digest style (NULL: by chat type) and a card's one-line TL;DR."""
-    db.execute("ALTER TABLE chats ADD COLUMN digest_style TEXT")
-    db.execute("ALTER TABLE cards ADD COLUMN tldr TEXT NOT NULL DEFAULT ''")

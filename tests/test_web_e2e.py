@@ -81,7 +81,8 @@ def test_run_serves_the_archive_and_rebuilds_it_after_a_digest(
         .replace('output = "site"', f'output = "{tmp_path / "site"}"')
         .replace('base_url = ""', f'base_url = "http://127.0.0.1:{port}/"', 1)
         + f'\n[[channels]]\nplatform = "telegram"\nchat = "{CHANNEL}"\n'
-        f'topics = ["R1_Reasoning"]\ntime = "{slot_in(20)}"\ntimezone = "Asia/Shanghai"\n',
+        f'topics = ["R1_Reasoning"]\ntime = "{slot_in(20)}"\ntimezone = "Asia/Shanghai"\n'
+        'style = "full"\n',  # a card per paper, each with its archive link
         encoding="utf-8",
     )
     env = stand_in_env(tmp_path, fake_arxiv, fake_llm, key=True)
