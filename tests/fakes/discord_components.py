@@ -102,6 +102,7 @@ class Posted:
     channel_id: str
     body: dict[str, Any]
     deleted: bool = False
+    interaction: str = ""  # the interaction this message answered, if it is a response
 
 
 class DiscordComponents:
@@ -116,8 +117,14 @@ class DiscordComponents:
 
     # test controls ------------------------------------------------------------------------
     def posted(self, channel_id: str) -> list[Posted]:
-        """The bot's messages in a channel, in order, with their current components."""
-        return [p for p in self._posted().values() if p.channel_id == channel_id]
+        """The bot's own messages in a channel (not answers to interactions), in order, with
+        their current components."""
+        return [p for p in self._posted().values()
+                if p.channel_id == channel_id and not p.interaction]
+
+    def responses(self, inv: Any) -> list[Posted]:
+        """The messages that answered an interaction (its response and follow-ups)."""
+        return [p for p in self._posted().values() if p.interaction == inv.id]
 
     def delete_message(self, message_id: str) -> None:
         self._posted()[message_id].deleted = True
@@ -156,8 +163,10 @@ class DiscordComponents:
         return inv
 
     # hooks the REST handlers call --------------------------------------------------------
-    def _remember(self, message_id: str, channel_id: str, body: dict[str, Any]) -> None:
-        self._posted()[message_id] = Posted(message_id, channel_id, dict(body))
+    def _remember(self, message_id: str, channel_id: str, body: dict[str, Any],
+                  interaction: str = "") -> None:
+        self._posted()[message_id] = Posted(message_id, channel_id, dict(body),
+                                            interaction=interaction)
 
     def _component_callback(self, inv: Any, body: dict[str, Any]) -> web.Response | None:
         """Types 6 (deferred update) and 7 (update the pressed message); None for others."""
@@ -179,7 +188,11 @@ class DiscordComponents:
             pressed.body.update(data)
         inv.callbacks.append(body)
         self._acked(inv)
-        return web.Response(status=204)
+        resource: dict[str, Any] = {"type": kind}  # what `?with_response=true` answers
+        if kind == 7 and pressed is not None:
+            resource["message"] = self._message_obj(  # type: ignore[attr-defined]
+                pressed.channel_id, pressed.body) | {"id": pressed.id}
+        return _json({"interaction": {"id": inv.id, "type": 3}, "resource": resource})
 
     def _edit_pressed(self, inv: Any, body: dict[str, Any]) -> web.Response | None:
         """PATCH @original after a type 6 or 7 edits the pressed message itself."""

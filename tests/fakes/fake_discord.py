@@ -381,6 +381,8 @@ class FakeDiscord(DiscordComponents):
         if body["type"] == 8:
             return web.Response(status=204)
         message = self._message_obj(CHANNEL_ID, data, webhook=True)
+        if body["type"] == 4:
+            self._remember(message["id"], CHANNEL_ID, data, interaction=inv.id)
         return _json({
             "interaction": {"id": inv.id, "type": 2, "response_message_id": message["id"],
                             "response_message_loading": body["type"] == 5,
@@ -399,7 +401,10 @@ class FakeDiscord(DiscordComponents):
         if rejected := self._rejected(body):
             return rejected
         inv.followups.append({"method": request.method, **body})
-        return _json(self._message_obj(CHANNEL_ID, body, webhook=True))
+        message = self._message_obj(CHANNEL_ID, body, webhook=True)
+        if request.method == "POST":
+            self._remember(message["id"], CHANNEL_ID, body, interaction=inv.id)
+        return _json(message)
 
     async def _deleted(self, request: web.Request) -> web.Response:
         inv = next((i for i in self.invocations.values()
