@@ -114,7 +114,7 @@ class DiscordRenderer:
         if reply.buttons and messages:  # under the reply's last message
             messages[-1]["components"] = components(reply.buttons)
         if reply.attachment is not None:  # uploaded with the last message, or on its own
-            if not messages or "components" in messages[-1]:
+            if not messages:
                 messages.append(message())
             messages[-1]["file"] = file_payload(reply.attachment)
         return messages
