@@ -1,15 +1,18 @@
 """Compact digests (issue 11): every sample paper renders through both styles within
-Telegram's limits, a 40-paper compact digest is at most 4 messages, and its buttons are
-valid inline keyboards whose payloads decode back to their papers."""
+Telegram's and Discord's limits, a 40-paper compact digest is at most 4 messages, and its
+buttons are valid inline keyboards or components whose payloads decode back to their papers."""
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
+from adapters.discord.render import DiscordRenderer
 from adapters.telegram.markup import MAX_UNITS, utf16_len
 from adapters.telegram.render import TelegramRenderer
 from bot.buttons.payload import Action, decode
 from bot.models import CardText, Digest, Paper, PaperCard
+from tests.fakes.discord_components import validate_components
+from tests.fakes.fake_discord import validate_message
 from tests.fakes.telegram_buttons import check_markup
 from tests.fakes.telegram_html import check_message
 from tests.samples import all_sample_papers
@@ -61,3 +64,39 @@ def test_compact_numbers_open_their_papers_and_the_header_counts() -> None:
         assert decoded is not None and decoded.action is Action.PICK
         assert (decoded.base_id, decoded.version, decoded.language) == (
             paper.id, paper.version, "zh")
+
+
+# Discord (issue 11): the same samples through both styles, within Discord's limits.
+def _check_discord(payloads: list[dict]) -> None:
+    for p in payloads:
+        assert validate_message(p) == {}, p["content"][:200]
+        assert validate_components(p.get("components")) == {}
+        assert len(p.get("components") or []) <= 5
+
+
+def test_every_sample_paper_renders_in_both_styles_within_discord_limits() -> None:
+    papers = list(all_sample_papers())
+    renderer = DiscordRenderer()
+    for start in range(0, len(papers), 40):
+        chunk = papers[start : start + 40]
+        compact = renderer.digest(_digest(chunk, "compact"))
+        _check_discord(compact)
+        assert len(compact) <= 4
+        full = renderer.digest(_digest(chunk, "full"))
+        _check_discord(full)
+        assert len(full) == len(chunk) + 1
+        assert all(p["components"] for p in full[1:])  # every card has its buttons
+
+
+def test_discord_compact_numbers_open_their_papers() -> None:
+    papers = list(all_sample_papers())[:40]
+    messages = DiscordRenderer().digest(_digest(papers, "compact", omitted=7))
+    assert "展示 40 篇" in messages[0]["content"] and "47" in messages[0]["content"]
+    numbered = [b for m in messages for row in m["components"] for b in row["components"]]
+    assert [b["label"] for b in numbered] == [str(n) for n in range(1, 41)]
+    for button, paper in zip(numbered, papers, strict=True):
+        decoded = decode(button["custom_id"])
+        assert decoded is not None and decoded.action is Action.PICK
+        assert (decoded.base_id, decoded.version) == (paper.id, paper.version)
+        assert f"]({paper.links.abs})" in "".join(m["embeds"][0]["description"]
+                                                 for m in messages)

@@ -6,6 +6,7 @@ posted through injected 429s."""
 from __future__ import annotations
 
 import os
+import re
 import signal
 import time
 from collections.abc import Iterator
@@ -38,6 +39,7 @@ pytestmark = [
 ]
 
 TZ = "Asia/Shanghai"
+COMPACT_LINK = re.compile(r"\]\((https://arxiv\.org/abs/[^)]+)\)")
 OTHER_CHANNEL = "900000000000000201"  # a guild channel that is not configured
 DM_CHANNEL = "900000000000000400"
 CHANNEL_429S = 3
@@ -147,8 +149,23 @@ def one_line_error(inv: Invocation) -> str:
 
 
 def _count(header: str) -> int:
-    """The paper count a digest header announces ("… · 14 papers")."""
-    return int(header.split(" papers")[0].rsplit(" ", 1)[-1])
+    """The paper count a digest header announces: "… · 14 papers" on full digests,
+    "14 of 16 matching papers" on compact ones (a channel's by default)."""
+    match = re.search(r"(\d+) (?:of \d+ matching )?papers", header)
+    assert match is not None, header
+    return int(match.group(1))
+
+
+def _paper_urls(messages: list[dict[str, Any]]) -> list[str]:
+    """The papers messages show: a full card's embed URL, or a compact entry's link."""
+    urls: list[str] = []
+    for m in messages:
+        for e in m["embeds"]:
+            if e.get("url"):
+                urls.append(e["url"].rstrip("#."))
+            else:
+                urls += COMPACT_LINK.findall(e.get("description", ""))
+    return urls
 
 
 def dm(bot: Bot, name: str, options: dict[str, str] | None = None) -> Invocation:
@@ -272,10 +289,10 @@ def complete_digest(fake: FakeDiscord, channel: str, within: float = 80) -> int:
     header = messages[0]["content"]
     assert header.startswith("**R1\\_Reasoning**"), header
     expected = _count(header)
-    wait_for(lambda: sum(len(m["embeds"]) for m in fake.messages[channel]) >= expected,
-             30, f"{expected} cards in {channel}")
+    wait_for(lambda: len(_paper_urls(fake.messages[channel])) >= expected,
+             30, f"{expected} papers in {channel}")
     time.sleep(3)  # more than the delivery lease: a re-sent message would show by now
-    urls = [e["url"].rstrip("#.") for m in fake.messages[channel] for e in m["embeds"]]
+    urls = _paper_urls(fake.messages[channel])
     assert len(urls) == expected == len(set(urls)), "a card is missing or was posted twice"
     return len(fake.messages[channel])
 

@@ -25,7 +25,7 @@ def _create(section: Any, token: str | None, context: PlatformContext) -> Platfo
     if not token:
         raise ValueError("discord needs a bot token")
     return DiscordAdapter(section, token, context.handle, context.complete,
-                          meta=context.meta, language=context.language)
+                          meta=context.meta, language=context.language, press=context.press)
 
 
 def _check_chat(chat: str) -> str:

@@ -19,6 +19,7 @@ from discord.gateway import DiscordWebSocket
 from discord.http import Route
 
 from adapters import ChatLanguage, locale_language
+from adapters.discord.buttons import PressAnswerer
 from adapters.discord.config import DiscordConfig
 from adapters.discord.incoming import CatalogueTranslator, build_tree, chat_of, named_options
 from adapters.discord.render import DiscordRenderer
@@ -33,7 +34,7 @@ from bot.errors import (
 )
 from bot.i18n import tr
 from bot.models import ChatRef, IncomingCommand, Reply
-from bot.ports import Capabilities, CommandHandler, Completer, MetaStore
+from bot.ports import Capabilities, CommandHandler, Completer, MetaStore, PressHandler
 
 log = logging.getLogger(__name__)
 
@@ -62,8 +63,10 @@ class DiscordAdapter:
                  complete: Completer, *, renderer: DiscordRenderer | None = None,
                  guild_ready_timeout: float = 0.0, ready_timeout: float = 60.0,
                  meta: MetaStore | None = None,
-                 language: ChatLanguage = locale_language) -> None:
-        """`meta` remembers the slash commands last synced (None: sync at every start)."""
+                 language: ChatLanguage = locale_language,
+                 press: PressHandler | None = None) -> None:
+        """`meta` remembers the slash commands last synced (None: sync at every start);
+        `press` answers presses on our buttons (None: they are not listened to)."""
         self._config = config
         self._meta = meta
         self._token = token
@@ -86,6 +89,9 @@ class DiscordAdapter:
         self.tree = build_tree(self.client, self._on_command, complete)
         self.tree.on_error = self._on_tree_error  # type: ignore[method-assign]
         self.client.setup_hook = self._setup_hook  # type: ignore[method-assign]
+        if press is not None:  # discord.py dispatches every interaction to on_interaction
+            self.client.on_interaction = PressAnswerer(  # type: ignore[attr-defined]
+                press, self._renderer).on_interaction
         self._task: asyncio.Task[None] | None = None
 
     @property

@@ -1,8 +1,10 @@
 """Replies and digests as Discord message payloads (pure: values in, dicts out).
 
-A payload is {"content", "embeds", "allowed_mentions"}: JSON-serialisable, so the outbox
-stores exactly what will be sent. Cards are packed into messages on card boundaries
-within 10 embeds and 6000 embed characters per message; content stays within 2000.
+A payload is {"content", "embeds", "allowed_mentions"} with optional "components" (action
+rows of buttons) and "file" (an attachment's name, text and type): JSON-serialisable, so the
+outbox stores exactly what will be sent. Reply cards are packed into messages on card
+boundaries within 10 embeds and 6000 embed characters per message; a digest's full cards
+go one a message, each with its buttons; content stays within 2000.
 """
 
 from __future__ import annotations
@@ -10,9 +12,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from adapters.discord.components import compact_digest, components
 from adapters.discord.embeds import EMBED_TOTAL_MAX, card_embed, clip, embed_size, safe
+from bot.buttons.keyboards import paper_buttons
 from bot.labels import label, notice, quiet_text
-from bot.models import Digest, PaperCard, Reply
+from bot.models import Attachment, Digest, PaperCard, Reply
 
 CONTENT_MAX = 2000
 EMBEDS_MAX = 10
@@ -107,14 +111,28 @@ class DiscordRenderer:
             image = reply.image
             embed = {"description": clip(safe(image.caption), 4096), "image": {"url": image.url}}
             messages.append(message("", [embed]))
-        if reply.attachment is not None:  # issue 11: the file's text in code blocks, for now
-            body = reply.attachment.content.replace("`", "'")
-            for chunk in split_content(body, CONTENT_MAX - 16):
-                messages.append(message(f"```\n{chunk}\n```"))
+        if reply.buttons and messages:  # under the reply's last message
+            messages[-1]["components"] = components(reply.buttons)
+        if reply.attachment is not None:  # uploaded with the last message, or on its own
+            if not messages:
+                messages.append(message())
+            messages[-1]["file"] = file_payload(reply.attachment)
         return messages
 
     def digest(self, digest: Digest) -> list[dict[str, Any]]:
         header = digest_header(digest)
         if digest.quiet or not digest.cards:
             return [message(header)]
-        return pack(digest.cards, header, with_notice=False)
+        if digest.style == "compact":
+            return compact_digest(digest)
+        out = [message(header)]
+        for card in digest.cards:  # one a message: components belong to a message
+            (body,) = pack([card], with_notice=False)
+            body["components"] = components(paper_buttons(card.paper, digest.language))
+            out.append(body)
+        return out
+
+
+def file_payload(attachment: Attachment) -> dict[str, str]:
+    return {"filename": attachment.filename, "content": attachment.content,
+            "mime": attachment.mime}

@@ -6,6 +6,7 @@ the outbox knows whether to retry, give up on the chat, or resend as plain text.
 
 from __future__ import annotations
 
+import io
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -18,13 +19,47 @@ from adapters.discord.render import CONTENT_MAX
 from bot.errors import DeliveryUncertain, MessageRejected, RateLimited, RecipientGone, UpstreamError
 
 
+class RawView(discord.ui.View):
+    """Components already rendered as JSON, sent as they are. Not dispatchable, so
+    discord.py keeps no view per message: presses reach the adapter's on_interaction,
+    which decodes the custom_id, and keep working after a restart."""
+
+    def __init__(self, rows: list[dict[str, Any]]) -> None:
+        super().__init__(timeout=None)
+        self._rows = rows
+
+    def to_components(self) -> list[dict[str, Any]]:
+        return self._rows
+
+    def is_dispatchable(self) -> bool:
+        return False
+
+    def has_components_v2(self) -> bool:
+        return False
+
+
+def file_of(payload: dict[str, Any]) -> discord.File | None:
+    spec = payload.get("file")
+    if not spec:
+        return None
+    return discord.File(io.BytesIO(str(spec["content"]).encode("utf-8")),
+                        filename=str(spec["filename"]))
+
+
 def message_kwargs(payload: dict[str, Any]) -> dict[str, Any]:
-    """A rendered payload as discord.py send() arguments; mentions are never pinged."""
-    return {
+    """A rendered payload as discord.py send() arguments; mentions are never pinged.
+    Components and a file are passed only when present (a follow-up refuses `view=None`)."""
+    kwargs: dict[str, Any] = {
         "content": payload.get("content") or None,
         "embeds": [discord.Embed.from_dict(e) for e in payload.get("embeds", [])],
         "allowed_mentions": discord.AllowedMentions.none(),
     }
+    if payload.get("components"):
+        kwargs["view"] = RawView(payload["components"])
+    file = file_of(payload)
+    if file is not None:
+        kwargs["files"] = [file]
+    return kwargs
 
 
 def plain_payload(payload: dict[str, Any]) -> dict[str, Any]:
@@ -36,7 +71,10 @@ def plain_payload(payload: dict[str, Any]) -> dict[str, Any]:
     text = "\n".join(p for p in parts if p)
     if len(text) > CONTENT_MAX:
         text = text[: CONTENT_MAX - 1] + "…"
-    return {"content": text}
+    plain: dict[str, Any] = {"content": text}
+    if payload.get("file"):
+        plain["file"] = payload["file"]
+    return plain
 
 
 @contextmanager

@@ -17,6 +17,7 @@ from typing import Any
 
 from aiohttp import WSMsgType, web
 
+from tests.fakes.discord_components import DiscordComponents, read_body, validate_components
 from tests.fakes.server import ThreadedServer
 
 TOKEN = "fake-token"  # the only bot token the stand-in accepts
@@ -29,6 +30,7 @@ MANAGE_CHANNELS = 1 << 4
 EPHEMERAL = 1 << 6
 _TIMESTAMP = "2026-11-22T00:00:00.000000+00:00"
 
+BODY = web.RequestKey("body", Any)  # the request's body, read once by the middleware
 _LIMITS = {"title": 256, "description": 4096, "footer": 2048, "author": 256}
 
 
@@ -134,6 +136,8 @@ class Invocation:
     callbacks: list[dict[str, Any]] = field(default_factory=list)
     followups: list[dict[str, Any]] = field(default_factory=list)
     sent_at: float = field(default_factory=time.monotonic)
+    message_id: str = ""  # the message whose button was pressed (a component interaction)
+    acked_after: float | None = None  # seconds from dispatch to the first callback
 
     async def callback(self, within: float = 5) -> dict[str, Any]:
         await self.fake.wait_until(lambda: bool(self.callbacks), within)
@@ -144,7 +148,7 @@ class Invocation:
         return self.followups
 
 
-class FakeDiscord:
+class FakeDiscord(DiscordComponents):
     """Start with `start()`; then `api_base` and `gateway_url` are what the adapter needs."""
 
     def __init__(self) -> None:
@@ -273,7 +277,7 @@ class FakeDiscord:
             "author": self._user_obj(BOT_ID), "attachments": [], "mentions": [],
             "mention_roles": [], "pinned": False, "mention_everyone": False, "tts": False,
             "timestamp": _TIMESTAMP, "edited_timestamp": None, "flags": body.get("flags", 0),
-            "components": [],
+            "components": body.get("components") or [],
         }
         if webhook:
             message["webhook_id"] = APP_ID
@@ -285,7 +289,8 @@ class FakeDiscord:
         if request.path == "/ws":
             return await handler(request)
         path = request.path.removeprefix("/api/v10")
-        body = await request.json() if request.can_read_body else None
+        body = await read_body(request)
+        request[BODY] = body
         record = Request(request.method, path, dict(request.query), body)
         self.requests.append(record)
         response = self._injected(request.method, path) or await handler(request)
@@ -316,9 +321,9 @@ class FakeDiscord:
         return _json({"message": text, "code": code}, fault.status)
 
     def _rejected(self, body: dict[str, Any]) -> web.Response | None:
-        if not (body.get("content") or body.get("embeds")):
+        if not (body.get("content") or body.get("embeds") or body.get("files")):
             return _json({"message": "Cannot send an empty message", "code": 50006}, 400)
-        errors = validate_message(body)
+        errors = validate_message(body) | validate_components(body.get("components"))
         if errors:
             return _json({"message": "Invalid Form Body", "code": 50035, "errors": errors}, 400)
         return None
@@ -363,14 +368,21 @@ class FakeDiscord:
         if inv.callbacks:
             return _json({"message": "Interaction has already been acknowledged.",
                           "code": 40060}, 400)
-        body = await request.json()
+        body = request[BODY]
         data = body.get("data") or {}
+        if body.get("files"):
+            data["files"] = body.pop("files")
         if body["type"] == 4 and (rejected := self._rejected(data)):
             return rejected
+        if (updated := self._component_callback(inv, body)) is not None:
+            return updated
         inv.callbacks.append(body)
+        self._acked(inv)
         if body["type"] == 8:
             return web.Response(status=204)
         message = self._message_obj(CHANNEL_ID, data, webhook=True)
+        if body["type"] == 4:
+            self._remember(message["id"], CHANNEL_ID, data, interaction=inv.id)
         return _json({
             "interaction": {"id": inv.id, "type": 2, "response_message_id": message["id"],
                             "response_message_loading": body["type"] == 5,
@@ -383,11 +395,16 @@ class FakeDiscord:
                     if i.token == request.match_info["token"]), None)
         if inv is None or not inv.callbacks:
             return _json({"message": "Unknown Webhook", "code": 10015}, 404)
-        body = await request.json()
+        body = request[BODY]
+        if request.method == "PATCH" and (edited := self._edit_pressed(inv, body)):
+            return edited
         if rejected := self._rejected(body):
             return rejected
         inv.followups.append({"method": request.method, **body})
-        return _json(self._message_obj(CHANNEL_ID, body, webhook=True))
+        message = self._message_obj(CHANNEL_ID, body, webhook=True)
+        if request.method == "POST":
+            self._remember(message["id"], CHANNEL_ID, body, interaction=inv.id)
+        return _json(message)
 
     async def _deleted(self, request: web.Request) -> web.Response:
         inv = next((i for i in self.invocations.values()
@@ -401,11 +418,12 @@ class FakeDiscord:
         channel = request.match_info["channel"]
         if channel not in self.channels:
             return _json({"message": "Unknown Channel", "code": 10003}, 404)
-        body = await request.json()
+        body = request[BODY]
         if rejected := self._rejected(body):
             return rejected
         message = self._message_obj(channel, body)
         self.messages.setdefault(channel, []).append(body)
+        self._remember(message["id"], channel, body)
         return _json(message)
 
     async def _channel(self, request: web.Request) -> web.Response:
