@@ -103,6 +103,18 @@ async def test_second_ask_makes_no_llm_call_and_no_arxiv_request(bot: Bot) -> No
     assert bot.llm.count == llm_before + 1
 
 
+async def test_concurrent_askers_share_one_download_and_one_llm_call(bot: Bot) -> None:
+    import asyncio
+
+    other = ChatRef("telegram", "43", is_private=True)
+    first, second = await asyncio.gather(
+        bot.send(f"/summarize {HTML_ARXIV} full"), bot.send(f"/summarize {HTML_ARXIV} full", other)
+    )
+    assert first.text == second.text and "Source: from the full text (HTML)" in first.text
+    assert [r.kind for r in bot.arxiv.fulltext_requests()] == ["html"]
+    assert bot.llm.count == 1
+
+
 async def test_cc_by_paper_gets_its_figure_as_an_image(bot: Bot) -> None:
     reply = await bot.send(f"/summarize {HTML_CC_BY} full")
     assert reply.image is not None

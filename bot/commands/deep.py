@@ -70,18 +70,22 @@ async def deep_summary(
     paper = await paper_for(core, cmd, arxiv_id, language)
     card = deep.cached(paper, language)
     if card is None:
-        text = deep.stored_text(paper)
-        if text is None:
-            charge_lookup(core, cmd)
-            text = await deep.fetch_text(paper)
-        work = deep.plan(paper, text)
-        charge_llm_calls(core, cmd, work.calls)
-        spent = Spent()
-        try:
-            card = await deep.make(paper, language, text, work, spent)
-        finally:
-            settle_llm_calls(core, cmd, work.calls, spent.calls)
-            charge_tokens(core, cmd, spent.tokens)
+
+        async def make() -> DeepCard:
+            text = deep.stored_text(paper)
+            if text is None:
+                charge_lookup(core, cmd)
+                text = await deep.fetch_text(paper)
+            work = deep.plan(paper, text)
+            charge_llm_calls(core, cmd, work.calls)
+            spent = Spent()
+            try:
+                return await deep.make(paper, language, text, work, spent)
+            finally:
+                settle_llm_calls(core, cmd, work.calls, spent.calls)
+                charge_tokens(core, cmd, spent.tokens)
+
+        card = await deep.shared(paper, language, make)
     ui = settings_for(core, cmd).language
     return deep_reply(paper, card, ui)
 

@@ -8,7 +8,9 @@ request cost (the API's `usage`) is added to a `Spent` the caller charges to the
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from bot.errors import UpstreamError
@@ -54,6 +56,7 @@ class DeepService:
         self._source = source
         self._llm = completer
         self._budget = token_budget
+        self._inflight: dict[tuple[str, int, str], asyncio.Future[DeepCard]] = {}
 
     @property
     def available(self) -> bool:
@@ -66,6 +69,20 @@ class DeepService:
             paper.id, paper.version, normalize_language(language), self._llm.model,
             DEEP_PROMPT_VERSION,
         )
+
+    async def shared(
+        self, paper: Paper, language: str, make: Callable[[], Awaitable[DeepCard]]
+    ) -> DeepCard:
+        """`make()` once for concurrent askers of the same deep card: the first asker's
+        download and LLM calls (charged to them) serve the others, who pay nothing, as for
+        a cached card. An asker who gives up does not cancel the work for the rest."""
+        key = (paper.id, paper.version, normalize_language(language))
+        task = self._inflight.get(key)
+        if task is None:
+            task = asyncio.ensure_future(make())
+            self._inflight[key] = task
+            task.add_done_callback(lambda _: self._inflight.pop(key, None))
+        return await asyncio.shield(task)
 
     def stored_text(self, paper: Paper) -> FullText | None:
         """The full text read before for this version (no arXiv request)."""
