@@ -149,3 +149,22 @@ def test_a_zero_ttl_keeps_depth_replies() -> None:
     assert not replies.enabled and replies.due() == []
     assert ExpiringReplies(timedelta(seconds=6)).interval() == 1.5
     assert ExpiringReplies(timedelta(hours=1)).interval() == 60
+
+
+def test_feedback_on_a_depth_view_keeps_its_way_back_to_the_card() -> None:
+    from types import SimpleNamespace
+
+    from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+    from adapters.telegram.buttons import keep_back
+    from bot.buttons.keyboards import paper_buttons
+    from tests.fakes.ports import paper
+
+    p = paper()
+    rows = paper_buttons(p, "en")
+    view = paper_buttons(p, "en", back=True)
+    shown = SimpleNamespace(reply_markup=InlineKeyboardMarkup(
+        [[InlineKeyboardButton(b.label, callback_data=b.data or None, url=b.url or None)
+          for b in row] for row in view]))
+    assert keep_back(shown, rows) == view
+    assert keep_back(SimpleNamespace(reply_markup=None), rows) == rows
