@@ -40,9 +40,14 @@ def test_forged_payloads_do_not_decode(forged: str) -> None:
 
 def test_keyboards_fit_discord_rows() -> None:
     rows = paper_buttons(paper(), "zh")
-    assert [len(r) for r in rows] == [3, 3]
-    assert rows[0][2].url.endswith("/pdf/2411.00001") and not rows[0][2].data
+    assert [len(r) for r in rows] == [4, 3]
+    assert rows[0][3].url.endswith("/pdf/2411.00001") and not rows[0][3].data
     assert rows[0][0].label == "摘要总结"
+    assert decode(rows[0][1].data) == Payload(Action.DEEP, "2411.00001", 1, "zh")
+    back = paper_buttons(paper(), "zh-tw", back=True)
+    assert [len(r) for r in back] == [4, 3, 1]
+    assert decode(back[2][0].data) == Payload(Action.CARD, "2411.00001", 1, "zh-tw")
+    assert all(len(b.data.encode()) <= MAX_BYTES for r in back for b in r)
     numbers = number_buttons([paper(f"2411.{i:05d}") for i in range(1, 12)], 1, "en")
     assert [len(r) for r in numbers] == [5, 5, 1] and numbers[2][0].label == "11"
 
@@ -60,13 +65,20 @@ def test_summary_press_answers_from_the_cache_and_charges_only_uncached() -> Non
     first = _press(h, data)
     assert h.llm.calls == 1 and first.reply is not None
     assert "summary of Chain of thought" in first.reply.text and "1. takeaway 1" in first.reply.text
-    assert first.show == "chat" and first.reply.buttons
+    assert first.show == "edit" and first.reply.buttons  # the card is replaced in place
+    assert decode(first.reply.buttons[-1][0].data) == Payload(Action.CARD, p.id, 1, "en")
     assert h.store.llm_usage("telegram:42", h.core.clock.now().date()) == 1
     again = _press(h, data, chat=GROUP, user="43")
     assert h.llm.calls == 1 and again.show == "private"
+    assert again.reply is not None and len(again.reply.buttons) == 2  # no way "back" there
     assert h.store.llm_usage("telegram:43", h.core.clock.now().date()) == 0
     abstract = _press(h, encode(Payload(Action.ABSTRACT, p.id, 1, "en")))
     assert abstract.reply is not None and "[en] We study" in abstract.reply.text
+    back = _press(h, encode(Payload(Action.CARD, p.id, 1, "en")))
+    assert back.show == "edit" and back.reply is not None and back.reply.cards
+    assert len(back.reply.buttons) == 2
+    picked = _press(h, encode(Payload(Action.PICK, p.id, 1, "en")))  # keeps the list
+    assert picked.show == "chat" and picked.reply is not None
     assert h.llm.calls == 1
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from datetime import timedelta
 from typing import Any
 
 from telegram import (
@@ -35,6 +36,7 @@ from adapters import ChatLanguage, locale_language
 from adapters.registered_commands import RegisteredCommands
 from adapters.telegram.buttons import PressAnswerer
 from adapters.telegram.config import TelegramConfig
+from adapters.telegram.expiry import ExpiringReplies
 from adapters.telegram.incoming import chat_ref, parse_command, to_command
 from adapters.telegram.pacing import MessagePacer
 from adapters.telegram.render import TelegramRenderer
@@ -113,7 +115,10 @@ class TelegramAdapter:
         )
         updates = filters.UpdateType.MESSAGE | filters.UpdateType.CHANNEL_POST
         self.app.add_handler(MessageHandler(updates, self._on_message))
-        self._presses = PressAnswerer(self.app.bot, press, self.renderer) if press else None
+        self._expiry = ExpiringReplies(timedelta(minutes=config.depth_reply_ttl_minutes), meta)
+        self._sweeper: asyncio.Task[None] | None = None
+        self._presses = (PressAnswerer(self.app.bot, press, self.renderer, self._expiry)
+                         if press else None)
         self.app.add_handler(CallbackQueryHandler(self._on_press))
         self.app.add_error_handler(self._on_error)
         self._started = False
@@ -138,6 +143,8 @@ class TelegramAdapter:
             await self._teardown()  # a half-started Application leaks its HTTP pool
             raise
         self._started = True
+        if self._presses is not None and self._expiry.enabled:
+            self._sweeper = asyncio.create_task(self._expiry.run(self.app.bot))
         log.info("Telegram bot @%s is polling", self.app.bot.username)
 
     async def stop(self) -> None:
@@ -146,6 +153,11 @@ class TelegramAdapter:
             await self._teardown()
 
     async def _teardown(self) -> None:
+        if self._sweeper is not None:
+            self._sweeper.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._sweeper
+            self._sweeper = None
         if self.app.updater is not None and self.app.updater.running:
             await self.app.updater.stop()
         if self.app.running:

@@ -1,4 +1,5 @@
-"""Answering a button press: depth (summary, abstract) from the card cache, feedback toggles.
+"""Answering a button press: depth (summary, abstract) from the card cache, a deep summary
+from the full text (issue 15), the card again, feedback toggles.
 
 The payload only names a paper; who acts and where come from the press itself, so a copied
 or forged payload cannot act for anyone else. Anything that does not decode, or names a
@@ -10,6 +11,7 @@ charged to the presser like /summarize.
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from typing import Protocol
 
 from bot.buttons.depth import abstract_text, summary_text
@@ -18,6 +20,7 @@ from bot.buttons.payload import Action, Payload, decode
 from bot.commands.chat_settings import chat_language
 from bot.commands.context import Core
 from bot.commands.cost_guard import charge_llm_call
+from bot.commands.deep import deep_summary
 from bot.errors import UserError
 from bot.i18n import N_, tr
 from bot.models import (
@@ -28,6 +31,7 @@ from bot.models import (
     Feedback,
     IncomingCommand,
     Paper,
+    PaperCard,
     Reply,
     Signal,
 )
@@ -111,13 +115,26 @@ class ButtonHandler:
     async def _depth(
         self, press: ButtonPress, payload: Payload, paper: Paper, ui: str
     ) -> ButtonAnswer:
+        """Depth goes to the presser alone in groups; in a private chat it replaces the
+        card (with a button back to it), except a compact list's number, which keeps the
+        list and answers below it."""
         language = payload.language or ui
-        text = await self._card_text(press, paper, language)
-        if payload.action is Action.ABSTRACT:
-            body = abstract_text(paper, text, ui)
+        in_place = press.chat.is_private and payload.action is not Action.PICK
+        rows = paper_buttons(paper, language, back=in_place and payload.action is not Action.CARD)
+        if payload.action is Action.DEEP:
+            deep = await deep_summary(self._core, presser_command(press), paper.arxiv_id,
+                                      language)
+            reply = replace(deep, buttons=rows)
         else:
-            body = summary_text(paper, text, ui)
-        reply = Reply(text=body, buttons=paper_buttons(paper, language))
+            text = await self._card_text(press, paper, language)
+            if payload.action is Action.CARD:
+                reply = Reply(cards=(PaperCard(paper, text),), buttons=rows)
+            elif payload.action is Action.ABSTRACT:
+                reply = Reply(text=abstract_text(paper, text, ui), buttons=rows)
+            else:
+                reply = Reply(text=summary_text(paper, text, ui), buttons=rows)
+        if in_place:
+            return ButtonAnswer(toast="", reply=reply, show="edit")
         return ButtonAnswer(toast="", reply=reply,
                             show="chat" if press.chat.is_private else "private")
 

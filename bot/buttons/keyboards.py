@@ -14,6 +14,8 @@ Rows = tuple[tuple[Button, ...], ...]
 ROW_WIDTH = 5  # Discord's most buttons a row (Telegram allows 8)
 
 SUMMARY = N_("Summary")
+DEEP = N_("Deep summary")
+BACK = N_("↩ Back to the card")
 ABSTRACT = N_("Abstract")
 SAVE = N_("Save")
 _SIGNAL_ACTIONS = {Signal.UP: Action.UP, Signal.DOWN: Action.DOWN, Signal.SAVE: Action.SAVE}
@@ -35,11 +37,14 @@ def paper_buttons(
     *,
     state: set[Signal] | frozenset[Signal] = frozenset(),
     counts: Mapping[Signal, int] | None = None,
+    back: bool = False,
 ) -> Rows:
-    """Summary, Abstract and PDF; then 👍, 👎, Save. `state` marks the presser's own signals
-    (private chats), `counts` shows how many set each (groups)."""
+    """Summary, Deep summary, Abstract and PDF; then 👍, 👎, Save; with `back` a last row
+    that restores the card (a depth view edited in place). `state` marks the presser's own
+    signals (private chats), `counts` shows how many set each (groups)."""
     depth = (
         Button(tr(language, SUMMARY), data=data(Action.SUMMARY, paper, language)),
+        Button(tr(language, DEEP), data=data(Action.DEEP, paper, language)),
         Button(tr(language, ABSTRACT), data=data(Action.ABSTRACT, paper, language)),
         Button("PDF", url=paper.links.pdf),
     )
@@ -51,7 +56,13 @@ def paper_buttons(
         )
         for signal, action in _SIGNAL_ACTIONS.items()
     )
+    if back:
+        return (depth, feedback, (back_button(paper, language),))
     return (depth, feedback)
+
+
+def back_button(paper: Paper, language: str) -> Button:
+    return Button(tr(language, BACK), data=data(Action.CARD, paper, language))
 
 
 def number_buttons(papers: Sequence[Paper], first: int, language: str) -> Rows:

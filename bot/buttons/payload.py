@@ -22,6 +22,8 @@ class Action(StrEnum):
 
     SUMMARY = "s"  # summary and numbered takeaways
     ABSTRACT = "a"  # translated and original abstract
+    DEEP = "f"  # a deep summary from the full text (issue 15); slow, answered at once
+    CARD = "c"  # back from a depth view to the paper's card (edited in place)
     PICK = "n"  # a number in a compact digest: that paper's summary and its buttons
     UP = "u"
     DOWN = "d"
@@ -55,6 +57,16 @@ def encode(payload: Payload) -> str:
     if decode(data) != payload:
         raise ValueError(f"cannot encode button payload {payload!r}")
     return data
+
+
+SLOW = frozenset({Action.DEEP})
+
+
+def is_slow(data: str) -> bool:
+    """Whether a press may take long (it reads a paper): the platform answers the press at
+    once and the content follows."""
+    payload = decode(data)
+    return payload is not None and payload.action in SLOW
 
 
 def decode(data: str) -> Payload | None:

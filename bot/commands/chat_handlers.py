@@ -103,7 +103,8 @@ async def subscriptions(core: Core, cmd: IncomingCommand, args: Args) -> Reply:
 
 
 async def settings(core: Core, cmd: IncomingCommand, args: Args) -> Reply:
-    """Show the chat's settings, or change one: language, delivery time or time zone."""
+    """Show the chat's settings, or change one: language, delivery time, time zone or
+    digest style (compact or full)."""
     spec = BY_NAME["settings"]
     setting = args.get_as("setting", Setting)
     current = settings_for(core, cmd)
@@ -114,7 +115,7 @@ async def settings(core: Core, cmd: IncomingCommand, args: Args) -> Reply:
             + tr(
                 current.language,
                 "Change with: {usage}, e.g. /settings lang en, /settings time 08:30, "
-                "/settings timezone Europe/Berlin",
+                "/settings timezone Europe/Berlin, /settings style compact",
                 usage=spec.usage,
             )
         )

@@ -82,7 +82,7 @@ def parse_setting(text: str) -> Setting:
     setting = _SETTING_ALIASES.get(key) or next((s for s in Setting if s.value == key), None)
     if setting is None:
         raise UserError(
-            "Unknown setting '{setting}'.", "Use lang, time or timezone.",
+            "Unknown setting '{setting}'.", "Use lang, time, timezone or style.",
             setting=text.strip()[:20],
         )
     return setting

@@ -131,10 +131,12 @@ COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec("subscriptions", "Show this chat's subscriptions and settings"),
     CommandSpec(
         "settings",
-        "Set digest language, delivery time or time zone",
+        "Set digest language, delivery time, time zone or style",
         (
-            ArgSpec("setting", "lang, time or timezone", ArgKind.SETTING, required=False),
-            ArgSpec("value", "e.g. zh, 08:30, Asia/Shanghai", ArgKind.SETTING_VALUE,
+            ArgSpec("setting", "lang, time, timezone or style", ArgKind.SETTING,
+                    required=False),
+            ArgSpec("value", "e.g. zh, 08:30, Asia/Shanghai, compact or full",
+                    ArgKind.SETTING_VALUE,
                     required=False, rest=True),
         ),
         changes_chat=True,

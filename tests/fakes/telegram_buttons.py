@@ -1,5 +1,6 @@
 """Buttons on the Bot API stand-in (issue 11): callback_query updates, answerCallbackQuery,
-editMessageText, editMessageReplyMarkup and sendDocument, with inline keyboards checked as
+editMessageText (validated like sendMessage), editMessageReplyMarkup, deleteMessage and
+sendDocument, with inline keyboards checked as
 Telegram checks them (rows of buttons, each with text and exactly one of callback_data of
 1-64 bytes or an http(s)/tg url; at most 8 a row, 100 in all)."""
 
@@ -10,6 +11,8 @@ import time
 from typing import Any
 
 from aiohttp import web
+
+from tests.fakes.telegram_html import check_message
 
 MAX_ROW = 8
 MAX_BUTTONS = 100
@@ -128,16 +131,41 @@ class TelegramButtons:
             return _message(sent)
 
     async def _m_editmessagetext(self, params: dict[str, Any]) -> web.Response:
-        problem = check_markup(params.get("reply_markup"))
+        """Like Telegram: the new text is checked as sendMessage's is (parse mode, 4096
+        units), the keyboard as a keyboard, and an edit that changes nothing is refused."""
+        text = str(params.get("text", ""))
+        problem = check_message(text, params.get("parse_mode")) or check_markup(
+            params.get("reply_markup"))
         if problem is not None:
             return _bad(problem.removeprefix("Bad Request: "))
         with self._lock:  # type: ignore[attr-defined]
             sent = self._find(params)
             if sent is None:
                 return _bad("message to edit not found")
-            sent.update(text=params.get("text", ""), reply_markup=params.get("reply_markup"))
+            if sent.get("text") == text and sent.get("reply_markup") == params.get(
+                    "reply_markup"):
+                return _bad("message is not modified: specified new message content and "
+                            "reply markup are exactly the same")
+            sent.update(text=text, parse_mode=params.get("parse_mode"),
+                        reply_markup=params.get("reply_markup"))
             self._button_log()["edits"].append({**params, "chat_id": str(params["chat_id"])})
             return _message(sent)
+
+    async def _m_deletemessage(self, params: dict[str, Any]) -> web.Response:
+        """The message leaves the chat (and `sent_messages`); a second delete is refused."""
+        with self._lock:  # type: ignore[attr-defined]
+            sent = self._find(params)
+            if sent is None:
+                return _bad("message to delete not found")
+            self._state.sent.remove(sent)  # type: ignore[attr-defined]
+            self._button_log().setdefault("deleted", []).append(sent)
+        return web.json_response({"ok": True, "result": True})
+
+    def deleted(self, chat_id: int | str | None = None) -> list[dict[str, Any]]:
+        """Messages removed with deleteMessage."""
+        with self._lock:  # type: ignore[attr-defined]
+            return [d for d in self._button_log().get("deleted", [])
+                    if chat_id is None or d["chat_id"] == str(chat_id)]
 
     async def _m_senddocument(self, params: dict[str, Any]) -> web.Response:
         field = params.get("document")
