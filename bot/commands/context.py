@@ -7,7 +7,7 @@ from typing import Protocol
 
 from bot.config import Config
 from bot.models import ChatRef, ChatSettings, IncomingCommand
-from bot.ports import ChatEvents, ChatStore, Clock, UsageStore
+from bot.ports import ChatEvents, ChatStore, Clock, RankingStore, UsageStore
 from bot.services.cards import CardService
 from bot.services.chat_events import ChatEventHub
 from bot.services.destinations import default_settings
@@ -33,6 +33,7 @@ class Core:
     translations: TranslationService
     digests: DigestService
     events: ChatEvents = field(default_factory=ChatEventHub)
+    ranking: RankingStore | None = None  # followed authors and seeds (issue 12)
 
     def settings(self, chat: ChatRef) -> ChatSettings:
         """Stored settings, or defaults from config (quiet-day notices on in private chats)."""

@@ -17,6 +17,8 @@ from bot.config import Config
 from bot.errors import ConfigError, UserError
 from bot.llm import make_llm
 from bot.ports import LLM, Clock
+from bot.ranking.embeddings import PaperVectors, make_embedder
+from bot.ranking.rank import Ranker
 from bot.scheduling import OffsetClock, SystemClock
 from bot.services.cards import CardService
 from bot.services.chat_events import ChatEventHub
@@ -109,6 +111,8 @@ async def build(config: Config, clock: Clock | None = None) -> AsyncIterator[Par
     source = ArxivClient(config.arxiv)
     llm = make_llm(config.llm, config.llm_api_key)
     cards = CardService(store, llm)
+    embedder = make_embedder(config)
+    ranker = Ranker(PaperVectors(store, store, embedder), store, store)
     events = ChatEventHub()
     core = Core(
         config=config,
@@ -117,13 +121,15 @@ async def build(config: Config, clock: Clock | None = None) -> AsyncIterator[Par
         papers=PaperService(store, source),
         cards=cards,
         translations=TranslationService(store, llm),
-        digests=DigestService(store, source, cards, clock),
+        digests=DigestService(store, source, cards, clock, ranker, store),
         events=events,
+        ranking=store,
     )
     try:
         yield Parts(config, store, source, llm, core, events)
     finally:
-        for closer in (getattr(source, "aclose", None), getattr(llm, "aclose", None)):
+        closers = (source, llm, embedder)
+        for closer in (getattr(c, "aclose", None) for c in closers):
             if closer is not None:
                 try:
                     await closer()
