@@ -228,6 +228,8 @@ DEFAULT_TOPICS = (
         keywords=("reasoning", "chain of thought", "chain-of-thought", "reinforcement learning",
                   "test-time scaling", "R1", "o1", "math reasoning"),
         glossary=(("test-time scaling", "测试时扩展"), ("GRPO", "GRPO")),
+        description="Reasoning in large language models: RL for reasoning, chain of thought, "
+        "test-time scaling",
     ),
 )
 

@@ -101,9 +101,12 @@ LINES = {
     "subscribe": "/subscribe R1_Reasoning", "unsubscribe": "/unsubscribe all",
     "subscriptions": "/subscriptions", "settings": "/settings time 08:30",
     "digest": "/digest", "pause": "/pause", "resume": "/resume", "forget": "/forget",
+    "follow": "/follow Yann LeCun", "unfollow": "/unfollow Y. LeCun", "following": "/following",
+    "seed": "/seed 1706.03762",
 }
 ERRORS = ["/summarize abc", "/settings colour blue", "/subscribe cs.XYZ", "/summarise x",
-          "/unsubscribe nothing", "/settings timezone Mars/Olympus", "/translate", "/subscribe"]
+          "/unsubscribe nothing", "/settings timezone Mars/Olympus", "/translate", "/subscribe",
+          "/follow", "/follow " + "x" * 300, "/unfollow Nobody", "/seed 9999.99999"]
 
 
 def test_the_table_of_lines_covers_every_command() -> None:

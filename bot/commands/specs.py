@@ -20,6 +20,8 @@ class ArgKind(StrEnum):
     SETTING = "setting"
     SETTING_VALUE = "setting value"  # parsed by the kind of the setting named before it
     COMMAND = "command"
+    AUTHOR = "author name"  # issue 12
+    ARXIV_IDS = "arxiv ids"  # issue 12
 
 
 # Kinds whose values adapters can suggest while the user types (see bot.ports.Completer).
@@ -138,6 +140,30 @@ COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec("resume", "Resume this chat's daily digest", changes_chat=True),
     # Not changes_chat: in a group it deletes only the asker's own data, never the group's.
     CommandSpec("forget", "Delete everything paperbot stores about you"),
+    # issue 12: relevance ranking — followed authors and seed papers, per chat
+    CommandSpec(
+        "follow",
+        "Follow an author: their new papers always reach this chat's digest",
+        (ArgSpec("name", "the author's name, e.g. Yann LeCun", ArgKind.AUTHOR, rest=True,
+                 missing="Whose papers? Give an author's name, e.g. /follow Yann LeCun."),),
+        changes_chat=True,
+    ),
+    CommandSpec(
+        "unfollow",
+        "Stop following an author",
+        (ArgSpec("name", "the author's name, as you followed it", ArgKind.AUTHOR, rest=True,
+                 missing="Which author? Send /following to see them."),),
+        changes_chat=True,
+    ),
+    CommandSpec("following", "List the authors this chat follows"),
+    CommandSpec(
+        "seed",
+        "Give papers that describe what this chat wants, to rank digests by",
+        (ArgSpec("ids", "one or more arXiv ids, e.g. 2501.12948", ArgKind.ARXIV_IDS, rest=True,
+                 missing="Which papers? Give one or more arXiv ids, e.g. /seed 2501.12948."),),
+        slow=True,
+        changes_chat=True,
+    ),
 )
 
 BY_NAME: dict[str, CommandSpec] = {c.name: c for c in COMMANDS}

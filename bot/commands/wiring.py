@@ -7,7 +7,7 @@ from collections.abc import Awaitable, Callable
 from functools import partial
 
 from bot.arxiv.categories import CATEGORIES
-from bot.commands import chat_handlers, forget, handlers
+from bot.commands import chat_handlers, forget, handlers, ranking_handlers
 from bot.commands.arguments import Args
 from bot.commands.chat_settings import chat_language, settings_for
 from bot.commands.context import Core
@@ -33,6 +33,10 @@ _HANDLERS: dict[str, Callable[[Core, IncomingCommand, Args], Awaitable[Reply]]] 
     "pause": chat_handlers.pause,
     "resume": chat_handlers.resume,
     "forget": forget.forget,
+    "follow": ranking_handlers.follow,  # issue 12
+    "unfollow": ranking_handlers.unfollow,
+    "following": ranking_handlers.following,
+    "seed": ranking_handlers.seed,
 }
 
 

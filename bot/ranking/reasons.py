@@ -9,8 +9,6 @@ from bot.models import Digest, Reason
 MATCHES = N_("matches: {keywords}")
 CLOSE_TO = N_("close to {papers}")
 BY_FOLLOWED = N_("by an author you follow ({names})")
-SHOWN_OF = N_("{shown} of {n} matching paper, ranked by relevance")
-SHOWN_OF_PLURAL = N_("{shown} of {n} matching papers, ranked by relevance")
 BY_KEYWORDS = N_("ranked by keywords; configure embeddings for semantic ranking")
 SEPARATOR = " · "
 
@@ -33,7 +31,8 @@ def ranking_header(digest: Digest) -> str:
     """"12 of 187 matching papers, ranked by relevance" for a ranked digest, else ""."""
     if digest.ranked_by is None or not digest.cards:
         return ""
-    return trn(digest.language, SHOWN_OF, SHOWN_OF_PLURAL, digest.matched,
+    return trn(digest.language, "{shown} of {n} matching paper, ranked by relevance",
+               "{shown} of {n} matching papers, ranked by relevance", digest.matched,
                shown=len(digest.cards))
 
 
