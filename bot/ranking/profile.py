@@ -17,7 +17,7 @@ from bot.ports import FeedbackStore
 
 TOPIC_WEIGHT = 1.0
 SEED_WEIGHT = 0.8
-LIKED_WEIGHT = 1.0
+LIKED_WEIGHT = 1.5
 DISLIKED_WEIGHT = 0.6
 
 
@@ -56,9 +56,18 @@ def opinions(feedback: FeedbackStore, audience: Audience) -> Opinions:
 
 
 def _mean(rows: np.ndarray) -> np.ndarray | None:
+    """The unit direction of the rows' centroid: ten scattered likes weigh as much as one."""
     if rows.shape[0] == 0:
         return None
-    return np.asarray(rows.mean(axis=0), dtype=np.float32)
+    centre = np.asarray(rows.mean(axis=0), dtype=np.float32)
+    norm = float(np.linalg.norm(centre))
+    return centre / norm if norm else None
+
+
+def topic_trust(said: Opinions) -> float:
+    """How much the topic's own text decides, 1 before any signal: the more a destination's
+    readers have said, the more their signals decide instead (five signals halve it)."""
+    return 1.0 / (1.0 + (len(said.liked) + len(said.disliked)) / 5)
 
 
 def rocchio(
@@ -66,9 +75,10 @@ def rocchio(
     seeds: np.ndarray,
     liked: np.ndarray,
     disliked: np.ndarray,
+    trust: float = 1.0,
 ) -> np.ndarray:
     """The unit profile vector: weighted centroid of topic, seeds and likes minus dislikes."""
-    profile = TOPIC_WEIGHT * topic.astype(np.float32)
+    profile = TOPIC_WEIGHT * trust * topic.astype(np.float32)
     for rows, weight in ((seeds, SEED_WEIGHT), (liked, LIKED_WEIGHT),
                          (disliked, -DISLIKED_WEIGHT)):
         centre = _mean(rows)

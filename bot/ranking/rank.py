@@ -22,7 +22,7 @@ from bot.ports import FeedbackStore, RankingStore
 from bot.ranking import authors
 from bot.ranking.embeddings import PaperVectors
 from bot.ranking.lexical import bm25_scores, keyword_hits, paper_text
-from bot.ranking.profile import Audience, closest, opinions, rocchio
+from bot.ranking.profile import Audience, closest, opinions, rocchio, topic_trust
 
 KEYWORD_WEIGHT = 0.15
 BM25_WEIGHT = 0.5
@@ -107,18 +107,20 @@ class Ranker:
             return []
         ids = tuple((p.id, p.version) for p in candidates)
         query = topic_text(topic)
-        matrix = self._memo.get(("m", ids)) or self._memo.put(
-            ("m", ids), await self._vectors.papers(candidates)
-        )
-        hits = self._memo.get(("k", topic.keywords, ids)) or self._memo.put(
-            ("k", topic.keywords, ids), [keyword_hits(topic.keywords, p) for p in candidates]
-        )
+        matrix = self._memo.get(("m", ids))
+        if matrix is None:
+            matrix = self._memo.put(("m", ids), await self._vectors.papers(candidates))
+        hits = self._memo.get(("k", topic.keywords, ids))
+        if hits is None:
+            hits = self._memo.put(("k", topic.keywords, ids),
+                                  [keyword_hits(topic.keywords, p) for p in candidates])
         seed_ids = [(s, 0) for s in (*topic.seed_papers, *self._ranking.seeds(audience.chat_key))]
         seed_names, seeds = await self._vectors.known(seed_ids)
         said = opinions(self._feedback, audience)
         liked_names, liked = await self._vectors.known(said.liked)
         _, disliked = await self._vectors.known(said.disliked)
-        profile = rocchio(await self._vectors.text(query), seeds, liked, disliked)
+        trust = topic_trust(said)
+        profile = rocchio(await self._vectors.text(query), seeds, liked, disliked, trust)
         score = matrix @ profile
         if not self._vectors.semantic:
             lexical = self._memo.get(("b", query, ids))
@@ -128,7 +130,7 @@ class Ranker:
                     ("b", query, ids),
                     bm25_scores(f"{query} {seed_text}", [paper_text(p) for p in candidates]),
                 )
-            score = score + BM25_WEIGHT * lexical
+            score = score + BM25_WEIGHT * trust * lexical
         top_hits = max((h[0] for h in hits), default=0.0) or 1.0
         score = score + KEYWORD_WEIGHT * np.asarray([h[0] for h in hits]) / top_hits
         followed = self.followed(audience)
