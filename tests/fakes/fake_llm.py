@@ -294,9 +294,13 @@ def fake_card(user_message: str) -> dict[str, Any]:
 
 
 EMBEDDING_DIM = 1024
-_COMMON = frozenset(
-    ["the", "and", "for", "with", "that", "this", "from", "are", "our", "its", "which", "these", "their", "has", "have", "can", "was", "were", "into", "over", "such", "than", "not", "also", "both", "using", "based", "via", "new", "show", "shows", "propose", "proposed", "method", "methods", "approach", "model", "models", "results", "paper", "work", "data", "task", "tasks"]
-)
+_COMMON = frozenset((
+    "the", "and", "for", "with", "that", "this", "from", "are", "our", "its", "which", "these",
+    "their", "has", "have", "can", "was", "were", "into", "over", "such", "than", "not", "also",
+    "both", "using", "based", "via", "new", "show", "shows", "propose", "proposed", "method",
+    "methods", "approach", "model", "models", "results", "paper", "work", "data", "task",
+    "tasks",
+))
 
 
 def fake_embedding(text: str, dim: int = EMBEDDING_DIM) -> list[float]:
