@@ -24,6 +24,7 @@ from benchmarks import (
     llm_cost,
     r1_restarts,
     r2_faults,
+    ranking,
     site,
 )
 from benchmarks.report import Row, blocked, machine, progress, table, write_json
@@ -40,6 +41,7 @@ SCENARIOS: list[Scenario] = [
     (r2_faults.NAME, r2_faults.run),
     (abuse.NAME, abuse.run),
     (site.NAME, site.run),
+    (ranking.NAME, ranking.run),
 ]
 DEFAULT_JSON = Path(__file__).resolve().parent / "results.json"
 

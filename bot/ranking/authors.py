@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
+from functools import lru_cache
 
 from bot.errors import UserError
 from bot.invisible import strip_invisible
@@ -19,6 +20,7 @@ def _fold(text: str) -> str:
     return plain.casefold()
 
 
+@lru_cache(maxsize=65_536)  # every destination that follows someone reads every author
 def name_key(name: str) -> str:
     """`<family name> <first initial>`; a lone word is a family name with no initial."""
     text = _fold(name).strip()

@@ -5,6 +5,7 @@ endpoint is configured.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
@@ -163,9 +164,17 @@ class PaperVectors:
 
     async def text(self, text: str) -> np.ndarray:
         """A topic's description and keywords as one unit vector (kept for the process)."""
+        if text in self._texts:
+            return self._texts[text]
         if self._embedder is None:
-            return hashed_vector(text)
-        if text not in self._texts:
-            [vector] = await self._embedder.embed([text])
-            self._texts[text] = _unit(np.asarray([vector], dtype=np.float32))[0]
+            self._texts[text] = hashed_vector(text)
+        else:  # stored like a paper, under a key no arXiv id can have
+            key = ("text:" + hashlib.sha256(text.encode()).hexdigest()[:32], 0)
+            model = self._embedder.model
+            blob = self._store.get_embeddings(model, [key]).get(key)
+            if blob is None:
+                [vector] = await self._embedder.embed([text])
+                blob = _unit(np.asarray([vector], dtype=np.float32))[0].tobytes()
+                self._store.put_embeddings(model, {key: blob})
+            self._texts[text] = np.frombuffer(blob, dtype=np.float32)
         return self._texts[text]

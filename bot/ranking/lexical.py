@@ -9,6 +9,7 @@ import re
 import zlib
 from collections.abc import Sequence
 from functools import lru_cache
+from typing import Any
 
 import numpy as np
 
@@ -54,26 +55,23 @@ def words(text: str) -> list[str]:
     return [w for w in _WORD.findall(text.casefold()) if w not in _STOP and len(w) > 1]
 
 
-def bm25_scores(query: str, documents: Sequence[str]) -> np.ndarray:
-    """BM25 of `query` against each document, scaled to [0, 1] (zeros when nothing hits)."""
+def bm25_index(documents: Sequence[str]) -> Any:
+    """A BM25 index (bm25s) of the documents, built once per set of candidates."""
     import bm25s  # about 0.2 s: only when a digest is ranked lexically
 
-    if not documents:
-        return np.zeros(0, dtype=np.float32)
-    corpus = [words(d) or ["\u2205"] for d in documents]
-    retriever = bm25s.BM25()
-    retriever.index(_tokenized(corpus), show_progress=False)
-    scores = np.asarray(retriever.get_scores(words(query)), dtype=np.float32)
+    vocab: dict[str, int] = {}
+    ids = [[vocab.setdefault(w, len(vocab)) for w in (words(d) or ["\u2205"])]
+           for d in documents]
+    index = bm25s.BM25()
+    index.index(bm25s.tokenization.Tokenized(ids=ids, vocab=vocab), show_progress=False)
+    return index
+
+
+def bm25_scores(index: Any, query: str) -> np.ndarray:
+    """BM25 of `query` against each indexed document, scaled to [0, 1] (zeros: no hit)."""
+    scores = np.asarray(index.get_scores(words(query)), dtype=np.float32)
     top = float(scores.max()) if scores.size else 0.0
     return scores / top if top > 0 else scores
-
-
-def _tokenized(corpus: list[list[str]]) -> object:
-    import bm25s
-
-    vocab: dict[str, int] = {}
-    ids = [[vocab.setdefault(w, len(vocab)) for w in doc] for doc in corpus]
-    return bm25s.tokenization.Tokenized(ids=ids, vocab=vocab)
 
 
 def hashed_vector(text: str, dim: int = HASH_DIM) -> np.ndarray:

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections import OrderedDict
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
@@ -21,7 +21,7 @@ from bot.models import Paper, RankedBy, Reason, Topic
 from bot.ports import FeedbackStore, RankingStore
 from bot.ranking import authors
 from bot.ranking.embeddings import PaperVectors
-from bot.ranking.lexical import bm25_scores, keyword_hits, paper_text
+from bot.ranking.lexical import bm25_index, bm25_scores, keyword_hits, paper_text
 from bot.ranking.profile import Audience, closest, opinions, rocchio, topic_trust
 
 KEYWORD_WEIGHT = 0.15
@@ -43,7 +43,7 @@ class Ranked:
 class _Memo:
     """A few recent results by key (the candidates of the topics being planned)."""
 
-    def __init__(self, size: int = 8) -> None:
+    def __init__(self, size: int = 64) -> None:
         self._items: OrderedDict[Hashable, Any] = OrderedDict()
         self._size = size
 
@@ -99,21 +99,26 @@ class Ranker:
             and authors.matches(followed, p.authors)
         ]
 
+    async def _shared(self, candidates: Sequence[Paper]) -> _Candidates:
+        """What every destination ranking these candidates shares, made once."""
+        # By identity: the memo keeps the papers alive, so no id is reused while it is kept.
+        key = ("c", tuple(map(id, candidates)))
+        found = self._memo.get(key)
+        if found is None:
+            found = self._memo.put(key, _Candidates(candidates,
+                                                    await self._vectors.papers(candidates)))
+        return cast(_Candidates, found)
+
     async def rank(
-        self, topic: Topic, candidates: Sequence[Paper], audience: Audience
+        self, topic: Topic, candidates: Sequence[Paper], audience: Audience,
+        limit: int | None = None,
     ) -> list[Ranked]:
-        """`candidates`, best first (ties keep listing order), each with its reason."""
+        """The best `limit` (all when None) of `candidates`, best first (ties keep listing
+        order), each with its reason."""
         if not candidates:
             return []
-        ids = tuple((p.id, p.version) for p in candidates)
+        shared = await self._shared(candidates)
         query = topic_text(topic)
-        matrix = self._memo.get(("m", ids))
-        if matrix is None:
-            matrix = self._memo.put(("m", ids), await self._vectors.papers(candidates))
-        hits = self._memo.get(("k", topic.keywords, ids))
-        if hits is None:
-            hits = self._memo.put(("k", topic.keywords, ids),
-                                  [keyword_hits(topic.keywords, p) for p in candidates])
         seed_ids = [(s, 0) for s in (*topic.seed_papers, *self._ranking.seeds(audience.chat_key))]
         seed_names, seeds = await self._vectors.known(seed_ids)
         said = opinions(self._feedback, audience)
@@ -121,38 +126,71 @@ class Ranker:
         _, disliked = await self._vectors.known(said.disliked)
         trust = topic_trust(said)
         profile = rocchio(await self._vectors.text(query), seeds, liked, disliked, trust)
-        score = matrix @ profile
+        score = shared.matrix @ profile
         if not self._vectors.semantic:
-            lexical = self._memo.get(("b", query, ids))
-            if lexical is None:
-                seed_text = " ".join(_seed_texts(self._vectors, seed_names))
-                lexical = self._memo.put(
-                    ("b", query, ids),
-                    bm25_scores(f"{query} {seed_text}", [paper_text(p) for p in candidates]),
-                )
-            score = score + BM25_WEIGHT * trust * lexical
-        top_hits = max((h[0] for h in hits), default=0.0) or 1.0
-        score = score + KEYWORD_WEIGHT * np.asarray([h[0] for h in hits]) / top_hits
+            seed_text = " ".join(self._vectors.title_of(s) for s in seed_names)
+            score += BM25_WEIGHT * trust * shared.bm25(f"{query} {seed_text}")
+        hit_scores, matched = shared.keywords(topic.keywords)
+        score += KEYWORD_WEIGHT * hit_scores
         followed = self.followed(audience)
-        by = [authors.matches(followed, p.authors) for p in candidates]
-        score = score + FOLLOWED_BONUS * np.asarray([bool(b) for b in by], dtype=np.float32)
-        refs = np.concatenate([m for m in (seeds, liked) if m.shape[0]]) if (
-            seeds.shape[0] or liked.shape[0]) else np.zeros((0, 1), dtype=np.float32)
-        near = closest(matrix, refs, [*seed_names, *liked_names], CLOSE_ENOUGH[self.ranked_by])
-        order = sorted(range(len(candidates)), key=lambda i: (-float(score[i]), i))
+        by = shared.followed(followed)
+        if followed:
+            score += FOLLOWED_BONUS * np.asarray([bool(b) for b in by], dtype=np.float32)
+        order = np.argsort(-score, kind="stable")[:limit]
+        refs = [m for m in (seeds, liked) if m.shape[0]]
+        near = closest(shared.matrix[order], np.concatenate(refs) if refs else seeds,
+                       [*seed_names, *liked_names], CLOSE_ENOUGH[self.ranked_by])
         return [
             Ranked(
                 candidates[i],
                 float(score[i]),
                 Reason(
-                    keywords=hits[i][1][:MAX_REASON_KEYWORDS],
-                    close_to=tuple(n for n in (near[i],) if n),
+                    keywords=matched[i][:MAX_REASON_KEYWORDS],
+                    close_to=tuple(n for n in (near[rank],) if n),
                     authors=by[i],
                 ),
             )
-            for i in order
+            for rank, i in enumerate(order.tolist())
         ]
 
 
-def _seed_texts(vectors: PaperVectors, seed_ids: Sequence[str]) -> list[str]:
-    return [vectors.title_of(s) for s in seed_ids]
+class _Candidates:
+    """One set of candidate papers: their vectors, and per topic their keyword hits and BM25
+    scores, and per followed-author list who wrote them; computed once per set."""
+
+    def __init__(self, papers: Sequence[Paper], matrix: np.ndarray) -> None:
+        self.papers = papers
+        self.matrix = matrix
+        self._hits: dict[tuple[str, ...], tuple[np.ndarray, list[tuple[str, ...]]]] = {}
+        self._bm25: dict[str, np.ndarray] = {}
+        self._index: Any = None
+        self._families: dict[str, list[int]] | None = None
+
+    def keywords(self, keywords: tuple[str, ...]) -> tuple[np.ndarray, list[tuple[str, ...]]]:
+        if keywords not in self._hits:
+            hits = [keyword_hits(keywords, p) for p in self.papers]
+            raw = np.asarray([h[0] for h in hits], dtype=np.float32)
+            top = float(raw.max()) if raw.size and raw.max() > 0 else 1.0
+            self._hits[keywords] = (raw / top, [h[1] for h in hits])
+        return self._hits[keywords]
+
+    def bm25(self, query: str) -> np.ndarray:
+        if query not in self._bm25:
+            if self._index is None:
+                self._index = bm25_index([paper_text(p) for p in self.papers])
+            self._bm25[query] = bm25_scores(self._index, query)
+        return self._bm25[query]
+
+    def followed(self, followed: dict[str, str]) -> list[tuple[str, ...]]:
+        found: list[tuple[str, ...]] = [()] * len(self.papers)
+        if not followed:
+            return found
+        if self._families is None:  # family name → papers with such an author
+            self._families = {}
+            for i, paper in enumerate(self.papers):
+                for author in paper.authors:
+                    self._families.setdefault(authors.name_key(author).split(" ")[0], []).append(i)
+        maybe = {i for key in followed for i in self._families.get(key.split(" ")[0], ())}
+        for i in maybe:
+            found[i] = authors.matches(followed, self.papers[i].authors)
+        return found

@@ -114,10 +114,10 @@ class DigestService:
             matching = select(topic, papers, seen)
             ids = {p.id for p in matching}
             extra = self._ranker.by_followed(topic, papers, audience, seen | ids)
-            ranked = await self._ranker.rank(topic, [*matching, *extra], audience)
-            kept = ranked[: topic.max_papers]
+            candidates = [*matching, *extra]
+            kept = await self._ranker.rank(topic, candidates, audience, topic.max_papers)
             seen.update(r.paper.id for r in kept)
-            out.append((topic, [(r.paper, r.reason) for r in kept], len(ranked)))
+            out.append((topic, [(r.paper, r.reason) for r in kept], len(candidates)))
         return out
 
     def one_run(self) -> AbstractContextManager[None]:
