@@ -6,6 +6,7 @@ posted through injected 429s."""
 from __future__ import annotations
 
 import os
+import re
 import signal
 import time
 from collections.abc import Iterator
@@ -147,8 +148,11 @@ def one_line_error(inv: Invocation) -> str:
 
 
 def _count(header: str) -> int:
-    """The paper count a digest header announces ("… · 14 papers")."""
-    return int(header.split(" papers")[0].rsplit(" ", 1)[-1])
+    """The paper count a digest header announces ("… · 14 papers", or ranked: "… · 14 of 40
+    matching papers, ranked by relevance")."""
+    found = re.search(r"(\d+) of \d+ matching papers|(\d+) papers", header)
+    assert found is not None, header
+    return int(found.group(1) or found.group(2))
 
 
 def dm(bot: Bot, name: str, options: dict[str, str] | None = None) -> Invocation:
@@ -230,6 +234,32 @@ def test_every_command_in_the_table_answers(bot: Bot) -> None:
     assert gone["content"] == "Unsubscribed from R1\\_Reasoning."
     none = one_line_error(dm(bot, "digest"))
     assert "no subscriptions" in none
+
+
+def test_follow_unfollow_following_and_seed_with_bad_input(bot: Bot) -> None:
+    """Issue 12: per-chat followed authors and seed papers, through the real `paperbot run`."""
+    channel = "880000000000000001"
+
+    def say(name: str, options: dict[str, str] | None = None) -> str:
+        inv = bot.discord.invoke(name, options, guild=False, channel_id=channel)
+        return str(answers(inv)[0]["content"])
+
+    assert "Following Yann LeCun" in say("follow", {"name": "Yann LeCun"})
+    assert "Already following Yann LeCun" in say("follow", {"name": "LeCun, Yann"})
+    assert "Yann LeCun" in say("following")
+    assert "1706.03762" in say("seed", {"ids": "1706.03762"})
+    assert "No longer following" in say("unfollow", {"name": "Y. LeCun"})
+    assert "no authors" in say("following")
+    invoke = bot.discord.invoke
+    long_name = one_line_error(invoke("follow", {"name": "x" * 300}, guild=False,
+                                      channel_id=channel))
+    assert "300 characters is too long; the most is 100" in long_name
+    unknown = one_line_error(invoke("seed", {"ids": "2901.99999"}, guild=False,
+                                    channel_id=channel))
+    assert "arXiv has no paper 2901.99999" in unknown
+    nobody = one_line_error(invoke("unfollow", {"name": "Nobody Here"}, guild=False,
+                                   channel_id=channel))
+    assert "does not follow Nobody Here" in nobody
 
 
 def test_subscribe_in_a_guild_channel_needs_manage_channels(bot: Bot) -> None:
