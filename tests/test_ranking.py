@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 import pytest
 
 from bot.config_models import LLMConfig
-from bot.models import Feedback, Paper, Signal, Topic
+from bot.models import ChatRef, Feedback, Paper, Signal, Topic
 from bot.ranking.authors import matches, name_key, parse_author
 from bot.ranking.embeddings import OpenAIEmbedder, PaperVectors
 from bot.ranking.profile import Audience
@@ -162,3 +162,47 @@ async def test_a_followed_authors_paper_is_ranked_first_with_its_reason() -> Non
     assert ranker.by_followed(unmatched, papers, GROUP_A, set()) == [
         p for p in papers if p.id == target.id or matches({name_key(name): name}, p.authors)
     ]
+
+
+def test_forgetting_a_chat_deletes_its_followed_authors_and_seeds() -> None:
+    store = _store()
+    chat = ChatRef("telegram", "42")
+    store.follow_author(chat.key, "Yann LeCun", "lecun y")
+    store.add_seeds(chat.key, ["1706.03762"])
+    store.follow_author("telegram:43", "Ana Pérez", "perez a")
+    store.forget_chat(chat)
+    assert store.followed_authors(chat.key) == {} and store.seeds(chat.key) == []
+    assert store.followed_authors("telegram:43") == {"perez a": "Ana Pérez"}
+
+
+def test_every_renderer_says_the_reason_the_count_and_how_it_was_ranked() -> None:
+    from adapters.console.render import digest_markdown
+    from adapters.discord.render import DiscordRenderer
+    from adapters.telegram.render import TelegramRenderer
+    from adapters.web.render import WebRenderer
+    from bot.models import CardText, Digest, PaperCard, Reason
+
+    paper = listed()[0]
+    text = CardText("Summary.", ("One",), "[zh] t", "[zh] a", "llm", "zh", "m")
+    reason = Reason(keywords=("GRPO", "reasoning"), close_to=("2501.12948",),
+                    authors=("Yann LeCun",))
+    card = PaperCard(paper, text, reason)
+    digest = Digest("R1", paper.announced, "zh", (card,), AT, matched=187,
+                    ranked_by="keywords")
+    rendered = {
+        "telegram": str(TelegramRenderer().digest(digest)),
+        "discord": str(DiscordRenderer().digest(digest)),
+        "console": digest_markdown(digest),
+        "web": str(WebRenderer().digest(digest)),
+    }
+    for name, out in rendered.items():
+        assert "GRPO" in out and "2501.12948" in out and "Yann LeCun" in out, name
+        assert "共 187 篇匹配论文" in out, name  # the reader's language, never a score
+        assert "按关键词排序" in out, name
+    english = replace(digest, language="en", cards=(replace(card, text=replace(
+        text, language="en")),), ranked_by="semantic")
+    out = str(TelegramRenderer().digest(english))
+    assert "1 of 187 matching papers, ranked by relevance" in out
+    assert "matches: GRPO, reasoning · close to 2501.12948" in out
+    assert "by an author you follow (Yann LeCun)" in out
+    assert "configure embeddings" not in out
