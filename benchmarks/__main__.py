@@ -25,6 +25,7 @@ from benchmarks import (
     llm_cost,
     r1_restarts,
     r2_faults,
+    ranking,
     site,
 )
 from benchmarks.report import Row, blocked, machine, progress, table, write_json
@@ -42,6 +43,7 @@ SCENARIOS: list[Scenario] = [
     (abuse.NAME, abuse.run),
     (site.NAME, site.run),
     (buttons.NAME, buttons.run),
+    (ranking.NAME, ranking.run),
 ]
 DEFAULT_JSON = Path(__file__).resolve().parent / "results.json"
 

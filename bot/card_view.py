@@ -13,6 +13,7 @@ from functools import lru_cache
 
 from bot.labels import label, status_line
 from bot.models import Links, PaperCard, SummarySource
+from bot.ranking.reasons import reason_line
 from bot.tex import tex_to_text
 
 # arXiv asks for abstracts in English, so its metadata is the original in English.
@@ -70,6 +71,7 @@ class CardView:
     version_id: str  # "2502.11190v2"
     language: str
     with_notice: bool  # a card on its own; a digest's header carries it for its cards
+    reason: str = ""  # why a ranked digest shows it (bot.ranking.reasons), in the language
 
 
 @lru_cache(maxsize=1024)  # a digest card is rendered for each platform and each chat
@@ -103,4 +105,5 @@ def card_view(card: PaperCard, with_notice: bool = True) -> CardView:
         version_id=f"{paper.id}v{paper.version}",
         language=text.language,
         with_notice=with_notice and llm_text,
+        reason=reason_line(text.language, card.reason),
     )

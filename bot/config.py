@@ -54,7 +54,7 @@ def masked(config: Config) -> dict[str, Any]:
     sections = {name: getattr(config, name) for name in CORE_SECTIONS} | config.platforms
     for name, section in sections.items():
         table = section.model_dump(mode="json")
-        env_names = [v for k, v in table.items() if k.endswith("_env")]
+        env_names = [v for k, v in table.items() if k.endswith("_env") and v]
         if env_names:
             table["secret"] = "set" if all(config.secret(e) for e in env_names) else "unset"
         out[name] = table

@@ -23,6 +23,7 @@ from pydantic import (
 )
 from pydantic_core import core_schema
 
+from bot.arxiv.ids import parse_arxiv_id
 from bot.config_types import (
     Between,
     Category,
@@ -37,6 +38,7 @@ from bot.config_types import (
     Url,
     fail,
 )
+from bot.errors import UserError
 from bot.models import Topic
 
 ARXIV_MIN_INTERVAL = 3.0  # arXiv's terms: one request every 3 s, API and RSS alike
@@ -113,12 +115,26 @@ class LLMConfig(Section):
     # Deep summaries (issue 15): the paper's text sent per request, in tokens (≈ 4 chars
     # each); a longer paper is summarised section group by section group, then combined.
     deep_token_budget: Annotated[int, Between(1_000, 1_000_000)] = 12_000
+    # Relevance ranking (issue 12): "" ranks by keywords (BM25); a model name ranks by
+    # embeddings from `embedding_base_url` (default: base_url) with the key in
+    # `embedding_api_key_env` (default: api_key_env), e.g. a local Ollama beside a hosted chat.
+    embedding_model: Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)] = ""
+    embedding_base_url: Url | Literal[""] = ""
+    embedding_api_key_env: EnvName | Literal[""] = ""
+    embedding_batch_size: Annotated[int, Between(1, 2048)] = 128
 
 
 def _keyword(value: str) -> str:
     if not value.strip() or len(value) > 100:
         raise fail(f"each keyword must be 1-100 characters, got {value!r}")
     return value
+
+
+def _seed_id(value: str) -> str:
+    try:
+        return parse_arxiv_id(value).base
+    except UserError:
+        raise fail(f"seed_papers: {value!r} is not an arXiv id (e.g. 2501.12948)") from None
 
 
 class TopicEntry(Section):
@@ -137,6 +153,10 @@ class TopicEntry(Section):
         Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=80)],
         Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=80)],
     ] = Field(default_factory=dict)
+
+    # What the topic is about and papers that describe it, for relevance ranking (issue 12).
+    description: Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)] = ""
+    seed_papers: tuple[Annotated[str, AfterValidator(_seed_id)], ...] = ()
 
     @field_validator("glossary", mode="before")
     @classmethod
@@ -222,6 +242,8 @@ DEFAULT_TOPICS = (
         keywords=("reasoning", "chain of thought", "chain-of-thought", "reinforcement learning",
                   "test-time scaling", "R1", "o1", "math reasoning"),
         glossary=(("test-time scaling", "测试时扩展"), ("GRPO", "GRPO")),
+        description="Reasoning in large language models: RL for reasoning, chain of thought, "
+        "test-time scaling",
     ),
 )
 

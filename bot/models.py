@@ -110,12 +110,31 @@ class CardText:
 
 
 @dataclass(frozen=True)
+class Reason:
+    """Why a ranked digest shows a paper, as facts (renderers word them, never a score):
+    the topic's keywords it matches, the seed or liked papers it is close to, and the
+    followed authors who wrote it."""
+
+    keywords: tuple[str, ...] = ()
+    close_to: tuple[str, ...] = ()  # base ids
+    authors: tuple[str, ...] = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.keywords or self.close_to or self.authors)
+
+
+RankedBy = Literal["semantic", "keywords"]
+"""How a digest was ranked: by embeddings, or by the BM25 fallback (no embedding endpoint)."""
+
+
+@dataclass(frozen=True)
 class PaperCard:
     """A paper plus its card text: everything a renderer needs for one paper."""
 
     paper: Paper
     text: CardText
     web: str | None = None  # its page in the web archive (digest cards, `[web] base_url`)
+    reason: Reason | None = None  # set in ranked digests
 
     @property
     def links(self) -> Links:
@@ -134,6 +153,8 @@ class Topic:
     include_cross_lists: bool = True
     max_papers: int = 50
     glossary: Glossary = ()
+    description: str = ""  # what the topic is about, for semantic ranking
+    seed_papers: tuple[str, ...] = ()  # base ids of papers that describe it
 
     def matches(self, paper: Paper) -> bool:
         if paper.announce_type in ("replace", "replace-cross"):
@@ -170,6 +191,8 @@ class Digest:
     quiet: QuietReason | None = None  # set when there are no papers to show
     omitted: int = 0  # matching papers left out by the topic's max_papers
     style: DigestStyle = "full"  # issue 11: a card per paper, or several papers a message
+    matched: int = 0  # papers that matched before ranking kept the top ones (0: unranked)
+    ranked_by: RankedBy | None = None  # None: listing order (no ranking step)
 
     def with_web_pages(self, page: Callable[[str], str]) -> Digest:
         """The digest with each card linking to its page in the web archive (`page(id)`)."""

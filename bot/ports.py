@@ -7,7 +7,7 @@ benchmarks), and keeping them plain functions keeps every caller simple.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Protocol
@@ -403,9 +403,48 @@ class FeedbackStore(Protocol):
         ...
 
 
+class Embedder(Protocol):
+    """An embedding endpoint (OpenAI-compatible `/v1/embeddings`); raises UpstreamError."""
+
+    @property
+    def model(self) -> str: ...
+
+    async def embed(self, texts: Sequence[str]) -> list[list[float]]:
+        """One vector per text, in order (the implementation batches the requests)."""
+        ...
+
+
+class RankingStore(Protocol):
+    """What relevance ranking keeps (issue 12): paper embeddings once per (paper, version,
+    model) as float32 bytes, each chat's followed authors and seed papers, and which
+    version alerts were sent."""
+
+    def get_embeddings(
+        self, model: str, keys: Sequence[tuple[str, int]]
+    ) -> dict[tuple[str, int], bytes]: ...
+    def put_embeddings(self, model: str, vectors: Mapping[tuple[str, int], bytes]) -> None: ...
+    def follow_author(self, chat_key: str, name: str, name_key: str) -> bool:
+        """True when newly followed (False: the chat already follows that name key)."""
+        ...
+    def unfollow_author(self, chat_key: str, name_key: str) -> int: ...
+    def followed_authors(self, chat_key: str) -> dict[str, str]:
+        """Name key → the name as the chat typed it, in the order followed."""
+        ...
+    def add_seeds(self, chat_key: str, base_ids: Sequence[str]) -> int:
+        """Store seed papers for the chat; returns how many were new."""
+        ...
+    def seeds(self, chat_key: str) -> list[str]: ...
+    def all_follows(self) -> dict[str, dict[str, str]]:
+        """Chat key → its followed authors (for version alerts)."""
+        ...
+    def mark_alert(self, chat_key: str, base_id: str, version: int) -> bool:
+        """True only the first time (a version alert goes out once)."""
+        ...
+
+
 class Store(
     PaperStore, CardCache, ChatStore, Outbox, UsageStore, MetaStore, FeedbackStore,
-    DeepCardCache, Protocol,
+    DeepCardCache, RankingStore, Protocol,
 ):
     """Every role at once: what the composition root opens and hands out piece by piece."""
 

@@ -288,6 +288,45 @@ def digest_style_and_tldr(db: Database) -> None:
     db.execute("ALTER TABLE cards ADD COLUMN tldr TEXT NOT NULL DEFAULT ''")
 
 
+@MIGRATIONS(name="0020_ranking")
+def ranking(db: Database) -> None:
+    """Relevance ranking (issue 12): paper embeddings once per (paper, version, model), each
+    chat's followed authors and seed papers, and the version alerts already sent."""
+    for statement in _RANKING.split(";\n"):
+        if statement.strip():
+            db.execute(statement)
+
+
+_RANKING = """
+CREATE TABLE embeddings (
+    base_id TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    model TEXT NOT NULL,
+    vector BLOB NOT NULL,
+    PRIMARY KEY (base_id, version, model)
+);
+CREATE TABLE followed_authors (
+    chat_key TEXT NOT NULL,
+    name_key TEXT NOT NULL,
+    name TEXT NOT NULL,
+    at TEXT NOT NULL,
+    PRIMARY KEY (chat_key, name_key)
+);
+CREATE TABLE seed_papers (
+    chat_key TEXT NOT NULL,
+    base_id TEXT NOT NULL,
+    at TEXT NOT NULL,
+    PRIMARY KEY (chat_key, base_id)
+);
+CREATE TABLE version_alerts (
+    chat_key TEXT NOT NULL,
+    base_id TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    PRIMARY KEY (chat_key, base_id, version)
+)
+"""
+
+
 @MIGRATIONS(name="0030_fulltext")
 def fulltext(db: Database) -> None:
     """Issue 15: papers' licences (the listing's dc:rights), deep cards, the full text read

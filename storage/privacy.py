@@ -61,4 +61,6 @@ def forget_chat(db: Database, chat: ChatRef) -> ForgottenChat:
         db.execute(f"DELETE FROM outbox WHERE chat_key = ? AND status IN {_NOT_IN_FLIGHT}", key)
         db.execute("DELETE FROM deliveries WHERE chat_key = ?", key)
         db.execute("DELETE FROM digests WHERE chat_key = ?", key)
+        for table in ("followed_authors", "seed_papers", "version_alerts"):  # issue 12
+            db.execute(f"DELETE FROM {table} WHERE chat_key = ?", key)
     return ForgottenChat(settings=bool(settings), subscriptions=subscriptions, queued=queued)

@@ -6,7 +6,7 @@ from the thread that opened it (the asyncio loop's thread).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, date, datetime
 
 from sqlite_utils import Database
@@ -23,7 +23,18 @@ from bot.models import (
     Subscription,
 )
 from bot.ports import ClaimedMessage, ForgottenChat, Listing
-from storage import archive, cards, deep, feedback, meta, outbox, papers, privacy, subscriptions
+from storage import (
+    archive,
+    cards,
+    deep,
+    feedback,
+    meta,
+    outbox,
+    papers,
+    privacy,
+    ranking,
+    subscriptions,
+)
 from storage.db import open_database, transaction
 
 
@@ -258,3 +269,33 @@ class SqliteStore:
 
     def forget_feedback(self, user_key: str) -> int:
         return feedback.forget_feedback(self.db, user_key)
+
+    # relevance ranking: embeddings, followed authors, seed papers, version alerts
+    def get_embeddings(
+        self, model: str, keys: Sequence[tuple[str, int]]
+    ) -> dict[tuple[str, int], bytes]:
+        return ranking.get_embeddings(self.db, model, keys)
+
+    def put_embeddings(self, model: str, vectors: Mapping[tuple[str, int], bytes]) -> None:
+        ranking.put_embeddings(self.db, model, vectors)
+
+    def follow_author(self, chat_key: str, name: str, name_key: str) -> bool:
+        return ranking.follow_author(self.db, chat_key, name, name_key, self._now())
+
+    def unfollow_author(self, chat_key: str, name_key: str) -> int:
+        return ranking.unfollow_author(self.db, chat_key, name_key)
+
+    def followed_authors(self, chat_key: str) -> dict[str, str]:
+        return ranking.followed_authors(self.db, chat_key)
+
+    def all_follows(self) -> dict[str, dict[str, str]]:
+        return ranking.all_follows(self.db)
+
+    def add_seeds(self, chat_key: str, base_ids: Sequence[str]) -> int:
+        return ranking.add_seeds(self.db, chat_key, base_ids, self._now())
+
+    def seeds(self, chat_key: str) -> list[str]:
+        return ranking.seeds(self.db, chat_key)
+
+    def mark_alert(self, chat_key: str, base_id: str, version: int) -> bool:
+        return ranking.mark_alert(self.db, chat_key, base_id, version)

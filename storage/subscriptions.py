@@ -93,7 +93,7 @@ def clear_chat_gone(db: Database, chat: ChatRef, now: datetime) -> bool:
 
 def _subscription(row: dict) -> Subscription:
     data = json.loads(row["topic"])
-    for name in ("categories", "keywords", "exclude_keywords"):
+    for name in ("categories", "keywords", "exclude_keywords", "seed_papers"):
         data[name] = tuple(data.get(name, ()))
     data["glossary"] = tuple((term, said) for term, said in data.get("glossary", ()))
     return Subscription(chat=_chat(row), topic=Topic(**data))

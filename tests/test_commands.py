@@ -62,6 +62,7 @@ class Harness:
             cards=cards,
             translations=TranslationService(self.store, self.llm),
             digests=DigestService(self.store, self.source, cards, clock),
+            ranking=self.store,
         )
         self.router: Router = make_router(self.core)
 

@@ -249,6 +249,32 @@ def test_every_command_in_the_table_answers(bot: Bot) -> None:
     assert "no subscriptions" in none
 
 
+def test_follow_unfollow_following_and_seed_with_bad_input(bot: Bot) -> None:
+    """Issue 12: per-chat followed authors and seed papers, through the real `paperbot run`."""
+    channel = "880000000000000001"
+
+    def say(name: str, options: dict[str, str] | None = None) -> str:
+        inv = bot.discord.invoke(name, options, guild=False, channel_id=channel)
+        return str(answers(inv)[0]["content"])
+
+    assert "Following Yann LeCun" in say("follow", {"name": "Yann LeCun"})
+    assert "Already following Yann LeCun" in say("follow", {"name": "LeCun, Yann"})
+    assert "Yann LeCun" in say("following")
+    assert "1706.03762" in say("seed", {"ids": "1706.03762"})
+    assert "No longer following" in say("unfollow", {"name": "Y. LeCun"})
+    assert "no authors" in say("following")
+    invoke = bot.discord.invoke
+    long_name = one_line_error(invoke("follow", {"name": "x" * 300}, guild=False,
+                                      channel_id=channel))
+    assert "300 characters is too long; the most is 100" in long_name
+    unknown = one_line_error(invoke("seed", {"ids": "2901.99999"}, guild=False,
+                                    channel_id=channel))
+    assert "arXiv has no paper 2901.99999" in unknown
+    nobody = one_line_error(invoke("unfollow", {"name": "Nobody Here"}, guild=False,
+                                   channel_id=channel))
+    assert "does not follow Nobody Here" in nobody
+
+
 def test_subscribe_in_a_guild_channel_needs_manage_channels(bot: Bot) -> None:
     refused = one_line_error(bot.discord.invoke("subscribe", {"topic": "R1_Reasoning"},
                                                 channel_id=OTHER_CHANNEL))

@@ -103,9 +103,12 @@ LINES = {
     "digest": "/digest", "pause": "/pause", "resume": "/resume", "forget": "/forget",
     "usage": "/usage",  # issue 15
     "saved": "/saved", "unsave": "/unsave 1706.03762", "export": "/export bibtex",  # issue 11
+    "follow": "/follow Yann LeCun", "unfollow": "/unfollow Y. LeCun", "following": "/following",
+    "seed": "/seed 1706.03762",
 }
 ERRORS = ["/summarize abc", "/settings colour blue", "/subscribe cs.XYZ", "/summarise x",
-          "/unsubscribe nothing", "/settings timezone Mars/Olympus", "/translate", "/subscribe"]
+          "/unsubscribe nothing", "/settings timezone Mars/Olympus", "/translate", "/subscribe",
+          "/follow", "/follow " + "x" * 300, "/unfollow Nobody", "/seed 9999.99999"]
 
 
 def test_the_table_of_lines_covers_every_command() -> None:

@@ -38,7 +38,8 @@ LONG_TEXT = ("Ein langer Satz. " * 300)[:5000].strip()
 PHOTO = {"photo": [{"file_id": "AgAD", "file_unique_id": "AQAD", "width": 90, "height": 90}]}
 # Simple arguments that make each command do its real work in a fresh chat.
 ARGS = {"summarize": "1706.03762", "translate": "Guten Morgen en", "subscribe": "R1_Reasoning",
-        "unsubscribe": "all", "settings": "lang en", "unsave": "1706.03762", "export": "bibtex"}
+        "unsubscribe": "all", "settings": "lang en", "unsave": "1706.03762", "export": "bibtex",
+        "follow": "Yann LeCun", "unfollow": "Yann LeCun", "seed": "1706.03762"}
 
 
 @dataclass
@@ -182,6 +183,27 @@ def test_bad_input_gets_a_useful_answer(bot: Bot) -> None:
     assert "Usage: /subscribe" in texts[6]
     assert "not-a-paper" in texts[7] or "arXiv id" in texts[7]
     assert "Usage: /translate" in texts[8]
+
+
+def test_follow_unfollow_following_and_seed_with_bad_input(bot: Bot) -> None:
+    """Issue 12: per-chat followed authors and seed papers, and their bad input."""
+    chat = USER + 300
+    assert "Following Yann LeCun" in ask(bot.telegram, chat, "/follow Yann LeCun")[0]
+    assert "Already following Yann LeCun" in ask(bot.telegram, chat, "/follow LeCun, Yann")[0]
+    assert "Yann LeCun" in ask(bot.telegram, chat, "/following")[0]
+    assert "1706.03762" in ask(bot.telegram, chat, "/seed 1706.03762")[0]
+    assert "No longer following" in ask(bot.telegram, chat, "/unfollow Y. LeCun")[0]
+    questions = {chat + 1: "/follow", chat + 2: "/follow " + "x" * 300,
+                 chat + 3: "/seed 2901.99999", chat + 4: "/unfollow Nobody Here",
+                 chat + 5: "/seed"}
+    answers = ask_all(bot.telegram, questions)
+    texts = [r[0] for r in answers.values()]
+    assert all(len(r) == 1 and r[0].startswith("⚠️") for r in answers.values()), texts
+    assert "Usage: /follow" in texts[0]
+    assert "300 characters is too long; the most is 100" in texts[1]
+    assert "arXiv has no paper 2901.99999" in texts[2]
+    assert "does not follow Nobody Here" in texts[3]
+    assert "Usage: /seed" in texts[4]
 
 
 def test_markup_rtl_and_emoji_come_back_as_written(bot: Bot) -> None:

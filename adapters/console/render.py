@@ -16,6 +16,7 @@ from adapters.console.markdown_escape import escape_md, unescape_md
 from bot.card_view import authors_line, card_view
 from bot.labels import label, notice, quiet_text
 from bot.models import Digest, PaperCard, Reply
+from bot.ranking.reasons import ranking_footer, ranking_header
 
 MAX_AUTHORS = 10
 
@@ -45,6 +46,8 @@ def card_markdown(card: PaperCard, with_notice: bool = True) -> str:
     if v.comment:
         meta += f" · **{label(lang, 'comment')}:** {escape_md(v.comment, wrapped=True)}"
     lines += [meta, ""]
+    if v.reason:
+        lines += [f"🎯 _{escape_md(v.reason, wrapped=True)}_", ""]
     if v.status:
         lines += [f"> _{escape_md(v.status, wrapped=True)}_", ""]
     if v.summary:
@@ -71,16 +74,17 @@ def card_markdown(card: PaperCard, with_notice: bool = True) -> str:
 def digest_markdown(digest: Digest) -> str:
     lang = digest.language
     when = digest.announced.isoformat() if digest.announced else "-"
-    head = [
-        f"## {escape_md(digest.topic)} · {when} · {len(digest.cards)} {label(lang, 'papers')}",
-        "",
-        f"> {escape_md(notice(lang))}",
-        "",
-    ]
+    ranked = ranking_header(digest)
+    count = ranked or f"{len(digest.cards)} {label(lang, 'papers')}"
+    head = [f"## {escape_md(digest.topic)} · {when} · {escape_md(count)}", "",
+            f"> {escape_md(notice(lang))}", ""]
+    if footer := ranking_footer(digest):
+        head += [f"_{escape_md(footer, wrapped=True)}_", ""]
     if digest.quiet:
         head += [escape_md(quiet_text(lang, digest.quiet, digest.topic, digest.generated_at)), ""]
     body = [card_markdown(c, with_notice=False) for c in digest.cards]
-    tail = [f"_+{digest.omitted} {label(lang, 'omitted')}_", ""] if digest.omitted else []
+    shown_omitted = digest.omitted and not ranked
+    tail = [f"_+{digest.omitted} {label(lang, 'omitted')}_", ""] if shown_omitted else []
     return "\n".join(head) + "\n---\n\n".join(body) + "\n".join(tail)
 
 

@@ -50,7 +50,8 @@ def _entry(e: CompactEntry) -> str:
     head = f"**{e.number}.** [{safe(e.title)}]({e.url})"
     meta = " · ".join(p for p in (f"*{safe(e.authors)}*" if e.authors else "",
                                   safe(e.categories)) if p)
-    return "\n".join(p for p in (head, meta, safe(e.tldr)) if p)
+    reason = f"🎯 *{safe(e.reason)}*" if e.reason else ""
+    return "\n".join(p for p in (head, meta, safe(e.tldr), reason) if p)
 
 
 def compact_header(digest: Digest) -> str:
@@ -77,11 +78,11 @@ def compact_digest(digest: Digest, per_message: int = PER_MESSAGE) -> list[dict[
     cards = list(digest.cards)
     out: list[dict[str, Any]] = []
     start = 0
-    hint = clip(tap_hint(digest.language), 2048)
+    hint = clip(tap_hint(digest), 2048)
     while start < len(cards):
         texts: list[str] = []
         for n, card in enumerate(cards[start : start + per_message], start + 1):
-            text = clip(_entry(entry(card, n)), DESCRIPTION_MAX)
+            text = clip(_entry(entry(card, n, digest.language)), DESCRIPTION_MAX)
             if texts and len("\n\n".join([*texts, text])) + len(hint) > min(
                     DESCRIPTION_MAX, EMBED_TOTAL_MAX):
                 break

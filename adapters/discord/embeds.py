@@ -99,6 +99,8 @@ def _description(view: CardView, summary: str, safe: Callable[[str], str]) -> st
         meta = f"{meta} | {view.comment}" if meta else view.comment
     if meta:
         lines.append(safe(meta))
+    if view.reason:
+        lines.append(f"🎯 *{safe(view.reason)}*")
     if view.status:
         lines.append(f"*{safe(view.status)}*")
     head = "\n".join(lines)

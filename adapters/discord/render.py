@@ -17,6 +17,7 @@ from adapters.discord.embeds import EMBED_TOTAL_MAX, card_embed, clip, embed_siz
 from bot.buttons.keyboards import paper_buttons
 from bot.labels import label, notice, quiet_text
 from bot.models import Attachment, Digest, PaperCard, Reply
+from bot.ranking.reasons import ranking_footer, ranking_header
 
 CONTENT_MAX = 2000
 EMBEDS_MAX = 10
@@ -88,15 +89,18 @@ def digest_header(digest: Digest) -> str:
     parts = [f"**{safe(digest.topic)}**"]
     if digest.announced:
         parts.append(f"{label(lang, 'announced')} {digest.announced.isoformat()}")
+    ranked = ranking_header(digest)
     if digest.cards:
-        parts.append(f"{len(digest.cards)} {label(lang, 'papers')}")
+        parts.append(ranked or f"{len(digest.cards)} {label(lang, 'papers')}")
     lines = [" · ".join(parts)]
     if digest.quiet:
         lines.append(safe(quiet_text(lang, digest.quiet, digest.topic, digest.generated_at)))
     if digest.cards:
         lines.append(f"> {safe(notice(lang))}")
-    if digest.omitted:
+    if digest.omitted and not ranked:
         lines.append(f"*+{digest.omitted} {label(lang, 'omitted')}*")
+    if footer := ranking_footer(digest):
+        lines.append(f"*{safe(footer)}*")
     return clip("\n".join(line for line in lines if line), CONTENT_MAX)
 
 

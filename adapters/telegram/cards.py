@@ -22,6 +22,7 @@ from adapters.telegram.markup import (
 from bot.card_view import CardView, authors_line, card_view
 from bot.labels import label, notice, quiet_text
 from bot.models import Digest, PaperCard
+from bot.ranking.reasons import ranking_footer, ranking_header
 
 MAX_AUTHORS = 8
 # Shortened in this order when a card is over budget (the rest is never cut).
@@ -51,6 +52,8 @@ def _head(view: CardView, prefix: str, f: dict[str, str]) -> Piece:
         meta = f"{meta} | {f['comment']}" if meta else f["comment"]
     if meta:
         lines.append(text(meta))
+    if view.reason:
+        lines.append(tag("i", text(f"🎯 {view.reason}")))
     if view.status:
         warn = view.source == "unavailable"
         lines.append(tag("b" if warn else "i", text(f"{'⚠️' if warn else 'ℹ️'} {view.status}")))
@@ -126,9 +129,12 @@ def digest_header(digest: Digest) -> Piece:
     if digest.quiet is not None:
         lines.append(text(quiet_text(lang, digest.quiet, digest.topic, digest.generated_at)))
     else:
-        count = f"{len(digest.cards)} {label(lang, 'papers')}"
+        ranked = ranking_header(digest)
+        count = ranked or f"{len(digest.cards)} {label(lang, 'papers')}"
         lines.append(text(count))
-        if digest.omitted:
+        if digest.omitted and not ranked:
             lines.append(text(f"+{digest.omitted} {label(lang, 'omitted')}"))
         lines.append(tag("i", text(notice(lang))))
+        if footer := ranking_footer(digest):
+            lines.append(tag("i", text(footer)))
     return join(lines, "\n")

@@ -32,6 +32,8 @@ def _entry(e: CompactEntry) -> Piece:
     lines = [head, meta]
     if e.tldr:
         lines.append(text(e.tldr))
+    if e.reason:
+        lines.append(tag("i", text(f"🎯 {e.reason}")))
     return join(lines, "\n")
 
 
@@ -57,9 +59,10 @@ def compact_digest(digest: Digest, per_message: int = PER_MESSAGE) -> list[dict[
         while True:
             chunk = cards[start : start + take]
             blocks = [_header(digest)] if start == 0 else []
-            blocks += [_entry(entry(c, n)) for n, c in enumerate(chunk, start + 1)]
+            blocks += [_entry(entry(c, n, digest.language))
+                       for n, c in enumerate(chunk, start + 1)]
             if start + take == len(cards):
-                blocks.append(tag("i", text(tap_hint(digest.language))))
+                blocks.append(tag("i", text(tap_hint(digest))))
             piece = join(blocks, "\n\n")
             if utf16_len(piece[1]) <= BUDGET or take == 1:
                 break

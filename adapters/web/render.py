@@ -14,6 +14,7 @@ from adapters.web.words import words
 from bot.card_view import MAX_AUTHORS, authors_line, card_view
 from bot.labels import label, notice, quiet_text
 from bot.models import Digest, PaperCard, Reply
+from bot.ranking.reasons import ranking_footer, ranking_header
 
 
 class WebRenderer:
@@ -28,6 +29,8 @@ class WebRenderer:
         lang = view.language
         module: Any = ENV.get_template("card.html").module
         html = module.card(shown, "", Labels(lang), words(lang), lang)
+        if view.reason:
+            html += Markup('<p class="reason">🎯 {}</p>').format(view.reason)
         if view.with_notice:
             html += Markup('<p class="notice">{}</p>').format(notice(lang))
         return str(html)
@@ -47,8 +50,10 @@ class WebRenderer:
             reason = quiet_text(lang, digest.quiet or "no_match", digest.topic)
             return [{"html": str(Markup("<p>{}</p>").format(reason))}]
         day = digest.announced.isoformat() if digest.announced else ""
-        head = Markup("<h1>{} {}</h1><p>{} · {} {}</p><p class=\"notice\">{}</p>").format(
-            day, words(lang)["updated"], digest.topic, len(digest.cards),
-            label(lang, "papers"), notice(lang))
+        count = ranking_header(digest) or f"{len(digest.cards)} {label(lang, 'papers')}"
+        head = Markup("<h1>{} {}</h1><p>{} · {}</p><p class=\"notice\">{}</p>").format(
+            day, words(lang)["updated"], digest.topic, count, notice(lang))
+        if footer := ranking_footer(digest):
+            head += Markup('<p class="ranking">{}</p>').format(footer)
         cards = "".join(self.card(c, with_notice=False) for c in digest.cards)
         return [{"html": str(head) + cards}]

@@ -12,10 +12,12 @@ from dataclasses import dataclass
 from bot.card_view import one_line
 from bot.i18n import N_, tr
 from bot.models import Digest, PaperCard
+from bot.ranking.reasons import ranking_footer, ranking_header, reason_line
 
 PER_MESSAGE = 10  # 40 papers in 4 messages; two rows of number buttons
 TITLE_CHARS = 120
 TLDR_CHARS = 140
+REASON_CHARS = 120
 CATEGORIES = 3
 
 MATCHED = N_("{shown} of {matched} matching papers")
@@ -34,6 +36,7 @@ class CompactEntry:
     authors: str
     categories: str
     tldr: str
+    reason: str = ""  # why a ranked digest chose it ("matches: GRPO · close to …")
 
 
 def clip(text: str, limit: int) -> str:
@@ -55,27 +58,33 @@ def tldr(card: PaperCard) -> str:
     return clip(source, TLDR_CHARS)
 
 
-def entry(card: PaperCard, number: int) -> CompactEntry:
+def entry(card: PaperCard, number: int, language: str = "en") -> CompactEntry:
     paper = card.paper
     authors = paper.authors[0] if paper.authors else ""
     if len(paper.authors) > 1:
         authors += " et al."
     cats = " · ".join(paper.categories[:CATEGORIES])
     return CompactEntry(number, clip(paper.title, TITLE_CHARS), paper.links.abs,
-                        clip(authors, 60), cats, tldr(card))
+                        clip(authors, 60), cats, tldr(card),
+                        clip(reason_line(language, card.reason), REASON_CHARS))
 
 
 def pages(digest: Digest, per_message: int = PER_MESSAGE) -> list[list[CompactEntry]]:
     """The digest's entries, `per_message` to a page, numbered across pages."""
-    entries = [entry(c, n) for n, c in enumerate(digest.cards, 1)]
+    entries = [entry(c, n, digest.language) for n, c in enumerate(digest.cards, 1)]
     return [entries[i : i + per_message] for i in range(0, len(entries), per_message)]
 
 
 def counts_line(digest: Digest) -> str:
-    """"10 of 12 matching papers": what was shown of what matched."""
+    """"10 of 12 matching papers": what was shown of what matched (and, ranked, how)."""
+    if ranked := ranking_header(digest):
+        return ranked
     shown = len(digest.cards)
     return tr(digest.language, MATCHED, shown=shown, matched=shown + digest.omitted)
 
 
-def tap_hint(language: str) -> str:
-    return tr(language, TAP)
+def tap_hint(digest: Digest) -> str:
+    """The closing line: how to open a paper, and how the digest was ranked if by keywords."""
+    hint = tr(digest.language, TAP)
+    footer = ranking_footer(digest)
+    return f"{footer}\n{hint}" if footer else hint

@@ -19,6 +19,7 @@ from bot.commands.specs import BY_NAME
 from bot.errors import UserError
 from bot.i18n import language_display, tr, trn
 from bot.models import IncomingCommand, Reply, Subscription, Topic
+from bot.ranking.profile import Audience
 from bot.services.subscriptions import MAX_SUBSCRIPTIONS
 
 
@@ -191,7 +192,9 @@ async def digest(core: Core, cmd: IncomingCommand, args: Args) -> Reply:
     topics = [s.topic for s in subs]
     listing = await digest_listing(core, cmd, topics)
     charge_digest(core, cmd, topics, listing, language)
-    digests = await core.digests.build_many(topics, listing, language)
+    digests = await core.digests.build_many(
+        topics, listing, language, audience=Audience(cmd.chat.key, cmd.chat.is_private)
+    )
     return Reply(digests=tuple(digests))
 
 

@@ -7,7 +7,15 @@ from typing import Protocol
 
 from bot.config import Config
 from bot.models import ChatRef, ChatSettings, IncomingCommand
-from bot.ports import ChatEvents, ChatStore, Clock, FeedbackStore, PaperStore, UsageStore
+from bot.ports import (
+    ChatEvents,
+    ChatStore,
+    Clock,
+    FeedbackStore,
+    PaperStore,
+    RankingStore,
+    UsageStore,
+)
 from bot.services.cards import CardService
 from bot.services.chat_events import ChatEventHub
 from bot.services.deep import DeepService
@@ -36,6 +44,7 @@ class Core:
     digests: DigestService
     events: ChatEvents = field(default_factory=ChatEventHub)
     deep: DeepService | None = None  # deep summaries (issue 15); None: not wired
+    ranking: RankingStore | None = None  # followed authors and seeds (issue 12)
 
     def settings(self, chat: ChatRef) -> ChatSettings:
         """Stored settings, or defaults from config (quiet-day notices on in private chats)."""

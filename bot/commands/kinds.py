@@ -18,6 +18,7 @@ from bot.invisible import strip_invisible
 from bot.languages import normalize_language
 from bot.local_time import parse_time, parse_timezone
 from bot.models import ArxivId, Topic
+from bot.ranking.authors import MAX_NAME_CHARS, parse_author
 from bot.services.subscriptions import parse_topic_spec
 from bot.services.translations import MAX_TRANSLATE_CHARS
 
@@ -34,6 +35,8 @@ MAX_CHARS: Mapping[ArgKind, int] = {
     ArgKind.DEPTH: 20,
     ArgKind.EXPORT_FORMAT: 20,
     ArgKind.DIGEST_STYLE: 20,
+    ArgKind.AUTHOR: MAX_NAME_CHARS,
+    ArgKind.ARXIV_IDS: 400,  # ten ids with links
 }
 """The longest value each kind takes, in characters; longer is refused before parsing.
 (A SETTING_VALUE is capped by the kind of its setting.)"""
@@ -138,6 +141,17 @@ def parse_paper_or_text(text: str) -> ArxivId | str:
     return stripped
 
 
+MAX_SEEDS = 10
+
+
+def parse_arxiv_ids(text: str) -> tuple[ArxivId, ...]:
+    """Ids or links separated by spaces or commas, each once, at most MAX_SEEDS."""
+    words = [w for w in text.replace(",", " ").split() if w]
+    if len(words) > MAX_SEEDS:
+        raise UserError("Give at most {limit} papers at a time.", limit=MAX_SEEDS)
+    return tuple(dict.fromkeys(parse_arxiv_id(w) for w in words))
+
+
 @dataclass(frozen=True)
 class TopicChoice:
     """What /unsubscribe was given: 'all', a topic's name, or its spec typed again."""
@@ -204,6 +218,8 @@ PARSERS: Mapping[ArgKind, Parser] = {
     ArgKind.DEPTH: lambda text, _: parse_depth(text),
     ArgKind.EXPORT_FORMAT: lambda text, _: parse_export_format(text),
     ArgKind.DIGEST_STYLE: lambda text, _: parse_digest_style(text),
+    ArgKind.AUTHOR: lambda text, _: parse_author(text),
+    ArgKind.ARXIV_IDS: lambda text, _: parse_arxiv_ids(text),
 }
 """SETTING_VALUE has no parser of its own: it takes the parser of its setting's kind."""
 

@@ -23,6 +23,8 @@ class ArgKind(StrEnum):
     DEPTH = "depth"  # issue 15: `full` asks for a deep summary from the paper's full text
     EXPORT_FORMAT = "export format"  # issue 11
     DIGEST_STYLE = "digest style"  # issue 11
+    AUTHOR = "author name"  # issue 12
+    ARXIV_IDS = "arxiv ids"  # issue 12
 
 
 # Kinds whose values adapters can suggest while the user types (see bot.ports.Completer).
@@ -161,6 +163,30 @@ COMMANDS: tuple[CommandSpec, ...] = (
         "Send your reading list as a file: /export bibtex",
         (ArgSpec("format", "the file format: bibtex", ArgKind.EXPORT_FORMAT,
                  missing="Which format? Only bibtex for now: /export bibtex."),),
+    ),
+    # issue 12: relevance ranking — followed authors and seed papers, per chat
+    CommandSpec(
+        "follow",
+        "Follow an author: their new papers always reach this chat's digest",
+        (ArgSpec("name", "the author's name, e.g. Yann LeCun", ArgKind.AUTHOR, rest=True,
+                 missing="Whose papers? Give an author's name, e.g. /follow Yann LeCun."),),
+        changes_chat=True,
+    ),
+    CommandSpec(
+        "unfollow",
+        "Stop following an author",
+        (ArgSpec("name", "the author's name, as you followed it", ArgKind.AUTHOR, rest=True,
+                 missing="Which author? Send /following to see them."),),
+        changes_chat=True,
+    ),
+    CommandSpec("following", "List the authors this chat follows"),
+    CommandSpec(
+        "seed",
+        "Give papers that describe what this chat wants, to rank digests by",
+        (ArgSpec("ids", "one or more arXiv ids, e.g. 2501.12948", ArgKind.ARXIV_IDS, rest=True,
+                 missing="Which papers? Give one or more arXiv ids, e.g. /seed 2501.12948."),),
+        slow=True,
+        changes_chat=True,
     ),
 )
 

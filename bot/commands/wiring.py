@@ -7,7 +7,7 @@ from collections.abc import Awaitable, Callable
 from functools import partial
 
 from bot.arxiv.categories import CATEGORIES
-from bot.commands import chat_handlers, deep, forget, handlers, reading_list
+from bot.commands import chat_handlers, deep, forget, handlers, ranking_handlers, reading_list
 from bot.commands.arguments import Args
 from bot.commands.chat_settings import chat_language, settings_for
 from bot.commands.context import Core
@@ -38,6 +38,10 @@ _HANDLERS: dict[str, Callable[[Core, IncomingCommand, Args], Awaitable[Reply]]] 
     "saved": reading_list.saved,
     "unsave": reading_list.unsave,
     "export": reading_list.export,
+    "follow": ranking_handlers.follow,  # issue 12
+    "unfollow": ranking_handlers.unfollow,
+    "following": ranking_handlers.following,
+    "seed": ranking_handlers.seed,
 }
 
 

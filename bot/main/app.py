@@ -19,6 +19,8 @@ from bot.errors import ConfigError, UserError
 from bot.fulltext.fetch import FullTextFetcher
 from bot.llm import make_llm
 from bot.ports import LLM, Clock, TextLLM
+from bot.ranking.embeddings import PaperVectors, make_embedder
+from bot.ranking.rank import Ranker
 from bot.scheduling import OffsetClock, SystemClock
 from bot.services.cards import CardService
 from bot.services.chat_events import ChatEventHub
@@ -112,6 +114,8 @@ async def build(config: Config, clock: Clock | None = None) -> AsyncIterator[Par
     source = ArxivClient(config.arxiv)
     llm = make_llm(config.llm, config.llm_api_key)
     cards = CardService(store, llm)
+    embedder = make_embedder(config)
+    ranker = Ranker(PaperVectors(store, store, embedder), store, store)
     events = ChatEventHub()
     fulltext = FullTextFetcher(config.arxiv, source.pacer, source.gate)
     completer = None if llm.offline else cast("TextLLM | None", getattr(llm, "complete", None)
@@ -124,15 +128,16 @@ async def build(config: Config, clock: Clock | None = None) -> AsyncIterator[Par
         papers=PaperService(store, source),
         cards=cards,
         translations=TranslationService(store, llm),
-        digests=DigestService(store, source, cards, clock),
+        digests=DigestService(store, source, cards, clock, ranker, store),
         events=events,
         deep=deep,
+        ranking=store,
     )
     try:
         yield Parts(config, store, source, llm, core, events)
     finally:
-        for closer in (getattr(source, "aclose", None), getattr(llm, "aclose", None),
-                       fulltext.aclose):
+        closers = (source, llm, embedder, fulltext)
+        for closer in (getattr(c, "aclose", None) for c in closers):
             if closer is not None:
                 try:
                     await closer()

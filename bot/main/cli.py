@@ -28,9 +28,13 @@ from adapters.console.render import card_json, card_markdown, digest_markdown, d
 from bot.commands.wiring import make_chat_language, make_router
 from bot.config import Config, load_config, masked, resolve_path
 from bot.errors import ConfigError, UpstreamError, UserError
+from bot.i18n import tr
 from bot.languages import language_from_locale, normalize_language
 from bot.main.app import Parts, build, lock_database
 from bot.models import IncomingCommand, PaperCard, Reply
+from bot.ranking.embeddings import make_embedder
+from bot.ranking.profile import Audience
+from bot.ranking.reasons import BY_KEYWORDS
 from bot.redaction import SecretRedactor, configured_secrets
 from bot.redaction import install as install_redactor
 
@@ -121,6 +125,8 @@ def _setup_logging(verbose: int) -> SecretRedactor:
 async def _dispatch(args: argparse.Namespace, config: Config) -> int:
     if args.command == "check":
         print(json.dumps(masked(config), indent=2, ensure_ascii=False, default=list))
+        if make_embedder(config) is None:
+            print(f"note: {tr('en', BY_KEYWORDS)}", file=sys.stderr)
         return 0
     if args.command == "run":
         from bot.main.run import run
@@ -173,7 +179,9 @@ async def _digest(args: argparse.Namespace, config: Config, core: Any) -> int:
         def progress(_card: PaperCard) -> None:
             bar.update(1)
 
-        digests = await core.digests.build_many(topics, listing, language, progress)
+        digests = await core.digests.build_many(
+            topics, listing, language, progress, audience=Audience("cli")
+        )
     if args.format == "json":
         text = json.dumps(digests_json(digests, core.clock.now()), ensure_ascii=False, indent=2)
     else:

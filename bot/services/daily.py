@@ -21,6 +21,7 @@ from bot.delivery import enqueue_digest
 from bot.errors import UpstreamError
 from bot.models import Digest
 from bot.ports import ArxivSource, ChatStore, Clock, Listing, Outbox, PaperStore, Renderer
+from bot.ranking.profile import Audience
 from bot.scheduling import missed_slot
 from bot.services.catch_up import catch_up_floor, missed_announcements
 from bot.services.destinations import Destination, destinations
@@ -235,7 +236,8 @@ class DailyCycle:
             planned_ids = set()
         seen |= planned_ids
         digests = await self._digests.build_many(
-            dest.topics, listing, dest.language, exclude=seen, skip=planned
+            dest.topics, listing, dest.language, exclude=seen, skip=planned,
+            audience=Audience(dest.chat.key, dest.chat.is_private),
         )
         added = 0
         for digest in digests:

@@ -17,6 +17,7 @@ import json
 import re
 import threading
 import time
+import zlib
 from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
@@ -93,6 +94,8 @@ class FakeLLM:
         app = web.Application()
         app.router.add_post("/v1/chat/completions", self._completions)
         app.router.add_get("/v1/models", self._models)
+        self.embeddings = FakeEmbeddings()
+        app.router.add_post("/v1/embeddings", self.embeddings.handle)
         self._server = ThreadedServer(app)
 
     # lifecycle -------------------------------------------------------------------------
@@ -293,3 +296,52 @@ def fake_card(user_message: str) -> dict[str, Any]:
         "title_translation": None if english else f"[{code}] {name}",
         "abstract_translation": None if english else f"[{code}] {abstract}",
     }
+
+
+EMBEDDING_DIM = 1024
+_COMMON = frozenset((
+    "the", "and", "for", "with", "that", "this", "from", "are", "our", "its", "which", "these",
+    "their", "has", "have", "can", "was", "were", "into", "over", "such", "than", "not", "also",
+    "both", "using", "based", "via", "new", "show", "shows", "propose", "proposed", "method",
+    "methods", "approach", "model", "models", "results", "paper", "work", "data", "task",
+    "tasks",
+))
+
+
+def fake_embedding(text: str, dim: int = EMBEDDING_DIM) -> list[float]:
+    """A deterministic vector: the text's words hashed into `dim` buckets, normalised, so
+    texts sharing words are close (a stand-in for a real embedding model)."""
+    vector = [0.0] * dim
+    for word in re.findall(r"[a-z0-9]+", text.lower()):
+        if len(word) > 1 and word not in _COMMON:
+            vector[zlib.crc32(word.encode()) % dim] += 1.0
+    norm = sum(v * v for v in vector) ** 0.5 or 1.0
+    return [v / norm for v in vector]
+
+
+class FakeEmbeddings:
+    """`POST /v1/embeddings`: counts requests and every input text it was asked to embed."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.requests: list[dict[str, Any]] = []
+        self.inputs: list[str] = []
+
+    @property
+    def calls(self) -> int:
+        with self.lock:
+            return len(self.requests)
+
+    async def handle(self, request: web.Request) -> web.Response:
+        body = await request.json()
+        texts = body.get("input", [])
+        texts = [texts] if isinstance(texts, str) else list(texts)
+        with self.lock:
+            self.requests.append(body)
+            self.inputs.extend(texts)
+        data = [{"object": "embedding", "index": i, "embedding": fake_embedding(t)}
+                for i, t in enumerate(texts)]
+        return web.json_response({
+            "object": "list", "data": data, "model": body.get("model", "fake-embed"),
+            "usage": {"prompt_tokens": len(texts), "total_tokens": len(texts)},
+        })
