@@ -28,6 +28,8 @@ SESSION = {
     "resume": "/resume",
     "unsubscribe": "/unsubscribe all",
     "saved": "/saved", "unsave": "/unsave 1706.03762", "export": "/export bibtex",  # issue 11
+    "follow": "/follow LeCun, Yann", "following": "/following",  # issue 12
+    "unfollow": "/unfollow Y. LeCun", "seed": "/seed 1706.03762",
     "forget": "/forget",
     "usage": "/usage",  # issue 15
 }
@@ -68,6 +70,7 @@ def test_chat_answers_every_command(tmp_path: Path, fake_arxiv, fake_llm) -> Non
     assert tr("zh", "Daily digest resumed.") in out
     assert trn("zh", "Unsubscribed from {n} topic.", "Unsubscribed from all {n} topics.", 1) in out
     assert "已删除此聊天的设置、0 个订阅" in out
+    assert tr("zh", "No longer following {name}.", name="Y. LeCun") in out
     assert len(answers) >= len(SESSION)
     # The terminal is the operator's own: no daily budget applies, so nothing was refused.
     assert "today's" not in out

@@ -79,7 +79,7 @@ def test_run_serves_the_archive_and_rebuilds_it_after_a_digest(
     config.write_text(
         example.replace('listen = ""', f'listen = "127.0.0.1:{port}"')
         .replace('output = "site"', f'output = "{tmp_path / "site"}"')
-        .replace('base_url = ""', f'base_url = "http://127.0.0.1:{port}/"', 1)
+        .replace('\nbase_url = ""', f'\nbase_url = "http://127.0.0.1:{port}/"', 1)
         + f'\n[[channels]]\nplatform = "telegram"\nchat = "{CHANNEL}"\n'
         f'topics = ["R1_Reasoning"]\ntime = "{slot_in(20)}"\ntimezone = "Asia/Shanghai"\n'
         'style = "full"\n',  # a card per paper, each with its archive link
