@@ -119,3 +119,10 @@ def test_without_a_stored_earlier_version_the_line_says_so() -> None:
     assert sent["chat"] == ChatRef("telegram", "-100", is_private=False)
     assert "(v2): comment now says: Accepted at ICLR 2026 · no earlier version stored" in (
         sent["text"])
+
+
+def test_a_saver_who_blocked_the_bot_gets_nothing_queued() -> None:
+    store = _store(V1)
+    _save(store, V1)
+    store.mark_chat_gone(ChatRef("telegram", "5151"), "blocked", AT)  # the RecipientGone path
+    assert _run(store, _fetched(store, V2)) == []
