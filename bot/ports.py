@@ -398,6 +398,10 @@ class FeedbackStore(Protocol):
     def saved_papers(self, user_key: str) -> list[Feedback]:
         """The user's reading list: one SAVE per paper (in whichever chat), newest first."""
         ...
+    def saves_of(self, base_ids: Sequence[str]) -> list[Feedback]:
+        """Every Save on these papers, by any user in any chat, oldest first (issue 12's
+        version alerts find who saved a replaced paper with one query)."""
+        ...
     def forget_feedback(self, user_key: str) -> int:
         """Delete every signal the user gave; returns how many."""
         ...

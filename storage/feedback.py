@@ -6,6 +6,8 @@ so counts are plain COUNTs and nothing stale lingers.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from sqlite_utils import Database
 
 from bot.models import Feedback, Signal
@@ -89,6 +91,22 @@ def saved_papers(db: Database, user_key: str) -> list[Feedback]:
             seen.add(row["base_id"])
             result.append(_feedback(row))
     return result
+
+
+def saves_of(db: Database, base_ids: Sequence[str]) -> list[Feedback]:
+    """Every Save on these papers, by any user in any chat, oldest first (version alerts)."""
+    wanted = list(dict.fromkeys(base_ids))
+    found: list[Feedback] = []
+    for start in range(0, len(wanted), 500):  # stay under SQLite's bound-parameter limit
+        chunk = wanted[start : start + 500]
+        marks = ", ".join("?" for _ in chunk)
+        found += [_feedback(r) for r in rows(
+            db,
+            f"SELECT {_COLUMNS} FROM feedback WHERE signal = 'save' AND base_id IN ({marks})"
+            " ORDER BY at, user_key",
+            chunk,
+        )]
+    return found
 
 
 def forget_feedback(db: Database, user_key: str) -> int:

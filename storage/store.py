@@ -267,6 +267,9 @@ class SqliteStore:
     def saved_papers(self, user_key: str) -> list[Feedback]:
         return feedback.saved_papers(self.db, user_key)
 
+    def saves_of(self, base_ids: Sequence[str]) -> list[Feedback]:
+        return feedback.saves_of(self.db, base_ids)
+
     def forget_feedback(self, user_key: str) -> int:
         return feedback.forget_feedback(self.db, user_key)
 

@@ -30,6 +30,7 @@ from bot.models import ChatRef
 from bot.ports import Platform, Renderer, Sender
 from bot.scheduling import Scheduler
 from bot.services.daily import DailyCycle
+from bot.services.version_alerts import VersionAlerts
 
 log = logging.getLogger("paperbot")
 _IMPORTED = time.monotonic()
@@ -70,6 +71,7 @@ class Service:
         self.cycle = DailyCycle(
             parts.config, store, store, store, parts.source, core.digests, renderers, core.clock,
             web_page=web_page_url(parts.config),
+            alerts=VersionAlerts(store, core.clock, parts.config.bot.language),
         )
         self.dispatcher = Dispatcher(
             store, senders, core.clock, lease_seconds=parts.config.bot.delivery_lease_seconds

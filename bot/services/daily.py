@@ -26,6 +26,7 @@ from bot.scheduling import missed_slot
 from bot.services.catch_up import catch_up_floor, missed_announcements
 from bot.services.destinations import Destination, destinations
 from bot.services.digests import DigestService, union_categories
+from bot.services.version_alerts import VersionAlerts
 
 log = logging.getLogger(__name__)
 
@@ -45,8 +46,10 @@ class DailyCycle:
         renderers: Mapping[str, Renderer],
         clock: Clock,
         web_page: Callable[[str], str] | None = None,
+        alerts: VersionAlerts | None = None,
     ) -> None:
         self._config = config
+        self._alerts = alerts  # issue 12: replacements of saved and followed papers
         self._web_page = web_page  # a paper id → its web archive page (`[web] base_url`)
         self._papers = papers
         self._chats = chats
@@ -90,11 +93,23 @@ class DailyCycle:
             log.info("arXiv listing is empty: not announced yet")
             return False
         log.info("arXiv announcement %s: %d papers", listing.announced, len(listing.papers))
+        if self._alerts is not None:
+            self._version_alerts(listing, dests)
         try:
             await self._catch_up(dests)
         except UpstreamError as exc:
             log.warning("missed announcements not caught up yet: %s", exc)
         return True
+
+    def _version_alerts(self, listing: Listing, dests: Sequence[Destination]) -> None:
+        """Alerts for the listing's replacements, into the outbox as soon as it is fetched."""
+        assert self._alerts is not None
+        found = self._alerts.find(listing, list(self._renderers),
+                                  {d.chat.key: d.chat for d in dests},
+                                  {d.chat.key: d.language for d in dests})
+        if found:
+            added = self._alerts.enqueue(found, self._renderers)
+            log.info("version alerts: %d found, %d messages added", len(found), added)
 
     def _missing(self, dests: Sequence[Destination]) -> tuple[str, ...]:
         """Categories not stored for the latest stored announcement (all when none is)."""
