@@ -253,3 +253,16 @@ async def test_keeping_the_top_k_gives_the_head_of_the_full_ranking(
     for limit in (1, 10, 25):
         kept = await ranker.rank(TOPIC, listed(), GROUP_A, limit)
         assert kept == full[:limit]
+
+
+async def test_work_shared_between_destinations_follows_the_candidates_given() -> None:
+    ranker = _ranker(_store(), None)
+    papers = listed()
+    first = await ranker.rank(TOPIC, papers, GROUP_A)
+    again = await ranker.rank(TOPIC, list(listed()), GROUP_B)  # equal papers, a new list
+    assert [r.paper.id for r in again] == [r.paper.id for r in first]
+    half = papers[::2]  # other candidates right after: nothing of the last set is reused
+    fresh = await _ranker(_store(), None).rank(TOPIC, half, GROUP_A)
+    assert await ranker.rank(TOPIC, half, GROUP_A) == fresh
+    assert [r.paper.id for r in fresh] != [r.paper.id for r in first if r.paper in half]
+    assert await ranker.rank(TOPIC, papers, GROUP_A) == first

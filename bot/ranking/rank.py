@@ -98,6 +98,7 @@ class Ranker:
         self._ranking = ranking
         self._feedback = feedback
         self._memo = _Memo()
+        self._last: _Candidates | None = None
         one_blas_thread()
 
     @property
@@ -125,6 +126,9 @@ class Ranker:
 
     async def _shared(self, candidates: Sequence[Paper]) -> _Candidates:
         """What every destination ranking these candidates shares, made once."""
+        last = self._last
+        if last is not None and last.papers == list(candidates):  # same papers, the usual case
+            return last
         # By identity: the memo keeps the papers alive, so no id is reused while it is kept.
         # Keyed by the ids' hash (hashing 2,000 ids is the cost) and checked on a hit.
         ids = tuple(map(id, candidates))
@@ -133,7 +137,8 @@ class Ranker:
         if found is None or found.ids != ids:
             found = self._memo.put(key, _Candidates(candidates,
                                                     await self._vectors.papers(candidates)))
-        return cast(_Candidates, found)
+        self._last = found
+        return found
 
     async def rank(
         self, topic: Topic, candidates: Sequence[Paper], audience: Audience,
@@ -185,7 +190,7 @@ class _Candidates:
     scores, and per followed-author list who wrote them; computed once per set."""
 
     def __init__(self, papers: Sequence[Paper], matrix: np.ndarray) -> None:
-        self.papers = papers
+        self.papers = list(papers)
         self.ids = tuple(map(id, papers))
         self.matrix = matrix
         self._hits: dict[tuple[str, ...], tuple[np.ndarray, list[tuple[str, ...]]]] = {}
