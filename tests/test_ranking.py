@@ -266,3 +266,10 @@ async def test_work_shared_between_destinations_follows_the_candidates_given() -
     assert await ranker.rank(TOPIC, half, GROUP_A) == fresh
     assert [r.paper.id for r in fresh] != [r.paper.id for r in first if r.paper in half]
     assert await ranker.rank(TOPIC, papers, GROUP_A) == first
+
+
+async def test_a_topic_with_only_short_or_stop_words_still_ranks_by_keywords() -> None:
+    papers = listed()
+    bare = Topic("C", TOPIC.categories, max_papers=5)  # "C": no word BM25 can look up
+    ranked = await _ranker(_store(), None).rank(bare, papers, GROUP_A, bare.max_papers)
+    assert len(ranked) == 5

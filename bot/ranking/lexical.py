@@ -82,7 +82,10 @@ def bm25_index(documents: Sequence[str]) -> Any:
 
 def bm25_scores(index: Any, query: str) -> np.ndarray:
     """BM25 of `query` against each indexed document, scaled to [0, 1] (zeros: no hit)."""
-    scores = np.asarray(index.get_scores(words(query)), dtype=np.float32)
+    tokens = words(query)
+    if not tokens:  # bm25s fails on an empty query ("C", "R & D": only short or stop words)
+        return np.zeros(int(index.scores["num_docs"]), dtype=np.float32)
+    scores = np.asarray(index.get_scores(tokens), dtype=np.float32)
     top = float(scores.max()) if scores.size else 0.0
     return scores / top if top > 0 else scores
 

@@ -99,7 +99,6 @@ class Ranker:
         self._feedback = feedback
         self._memo = _Memo()
         self._last: _Candidates | None = None
-        one_blas_thread()
 
     @property
     def ranked_by(self) -> RankedBy:
@@ -146,6 +145,7 @@ class Ranker:
     ) -> list[Ranked]:
         """The best `limit` (all when None) of `candidates`, best first (ties keep listing
         order), each with its reason."""
+        one_blas_thread()  # here, not at start-up: threadpoolctl's import and library scan
         if not candidates:
             return []
         shared = await self._shared(candidates)
