@@ -186,7 +186,7 @@ def test_every_renderer_says_the_reason_the_count_and_how_it_was_ranked() -> Non
     text = CardText("Summary.", ("One",), "[zh] t", "[zh] a", "llm", "zh", "m")
     reason = Reason(keywords=("GRPO", "reasoning"), close_to=("2501.12948",),
                     authors=("Yann LeCun",))
-    card = PaperCard(paper, text, reason)
+    card = PaperCard(paper, text, reason=reason)  # the third field is `web` since its merge
     digest = Digest("R1", paper.announced, "zh", (card,), AT, matched=187,
                     ranked_by="keywords")
     rendered = {
