@@ -9,11 +9,12 @@ import re
 import zlib
 from collections.abc import Sequence
 from functools import lru_cache
-from typing import Any
-
-import numpy as np
+from typing import TYPE_CHECKING, Any
 
 from bot.models import Paper
+
+if TYPE_CHECKING:
+    import numpy as np
 
 TITLE_WEIGHT = 2.0
 ABSTRACT_WEIGHT = 1.0
@@ -82,6 +83,8 @@ def bm25_index(documents: Sequence[str]) -> Any:
 
 def bm25_scores(index: Any, query: str) -> np.ndarray:
     """BM25 of `query` against each indexed document, scaled to [0, 1] (zeros: no hit)."""
+    import numpy as np
+
     tokens = words(query)
     if not tokens:  # bm25s fails on an empty query ("C", "R & D": only short or stop words)
         return np.zeros(int(index.scores["num_docs"]), dtype=np.float32)
@@ -92,6 +95,8 @@ def bm25_scores(index: Any, query: str) -> np.ndarray:
 
 def hashed_vector(text: str, dim: int = HASH_DIM) -> np.ndarray:
     """A normalised bag of words hashed into `dim` buckets (log-scaled counts)."""
+    import numpy as np
+
     vector = np.zeros(dim, dtype=np.float32)
     for word in words(text):
         vector[zlib.crc32(word.encode()) % dim] += 1.0
@@ -101,6 +106,8 @@ def hashed_vector(text: str, dim: int = HASH_DIM) -> np.ndarray:
 
 
 def hashed_matrix(texts: Sequence[str], dim: int = HASH_DIM) -> np.ndarray:
+    import numpy as np
+
     if not texts:
         return np.zeros((0, dim), dtype=np.float32)
     return np.stack([hashed_vector(t, dim) for t in texts])

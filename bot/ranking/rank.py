@@ -14,9 +14,7 @@ from collections import OrderedDict
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 from functools import cache
-from typing import Any, cast
-
-import numpy as np
+from typing import TYPE_CHECKING, Any, cast
 
 from bot.models import Paper, RankedBy, Reason, Topic
 from bot.ports import FeedbackStore, RankingStore
@@ -24,6 +22,9 @@ from bot.ranking import authors
 from bot.ranking.embeddings import PaperVectors
 from bot.ranking.lexical import bm25_index, bm25_scores, folded_keyword_hits, paper_text
 from bot.ranking.profile import Audience, closest, opinions, rocchio, topic_trust
+
+if TYPE_CHECKING:
+    import numpy as np
 
 KEYWORD_WEIGHT = 0.15
 BM25_WEIGHT = 0.5
@@ -80,6 +81,8 @@ def topic_text(topic: Topic) -> str:
 def best_first(score: np.ndarray, limit: int | None) -> np.ndarray:
     """Indices of the `limit` highest scores, best first, ties in listing order: the first
     `limit` of a stable descending sort, without sorting every candidate."""
+    import numpy as np
+
     size = score.shape[0]
     if limit is None or limit <= 0 or limit >= size:
         return np.argsort(-score, kind="stable")[:limit]
@@ -145,7 +148,9 @@ class Ranker:
     ) -> list[Ranked]:
         """The best `limit` (all when None) of `candidates`, best first (ties keep listing
         order), each with its reason."""
-        one_blas_thread()  # here, not at start-up: threadpoolctl's import and library scan
+        import numpy as np
+
+        one_blas_thread()  # after numpy is loaded, or threadpoolctl finds no BLAS to limit
         if not candidates:
             return []
         shared = await self._shared(candidates)
@@ -200,6 +205,8 @@ class _Candidates:
         self._folded: list[tuple[str, str]] | None = None
 
     def keywords(self, keywords: tuple[str, ...]) -> tuple[np.ndarray, list[tuple[str, ...]]]:
+        import numpy as np
+
         if keywords not in self._hits:
             if self._folded is None:
                 self._folded = [(p.title.casefold(), p.abstract.casefold()) for p in self.papers]
