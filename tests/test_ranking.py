@@ -186,7 +186,7 @@ def test_every_renderer_says_the_reason_the_count_and_how_it_was_ranked() -> Non
     text = CardText("Summary.", ("One",), "[zh] t", "[zh] a", "llm", "zh", "m")
     reason = Reason(keywords=("GRPO", "reasoning"), close_to=("2501.12948",),
                     authors=("Yann LeCun",))
-    card = PaperCard(paper, text, reason=reason)
+    card = PaperCard(paper, text, reason=reason)  # the third field is `web` since its merge
     digest = Digest("R1", paper.announced, "zh", (card,), AT, matched=187,
                     ranked_by="keywords")
     rendered = {
@@ -206,3 +206,70 @@ def test_every_renderer_says_the_reason_the_count_and_how_it_was_ranked() -> Non
     assert "matches: GRPO, reasoning · close to 2501.12948" in out
     assert "by an author you follow (Yann LeCun)" in out
     assert "configure embeddings" not in out
+
+
+def test_best_first_is_the_head_of_a_stable_full_sort_ties_included() -> None:
+    import numpy as np
+
+    from bot.ranking.rank import best_first
+
+    rng = np.random.default_rng(12)
+    # Few distinct values, so the cut at `limit` falls inside runs of ties.
+    score = rng.integers(0, 6, size=300).astype(np.float32) / 5
+    full = np.argsort(-score, kind="stable")
+    for limit in (None, 0, 1, 5, 30, 77, 299, 300, 400):
+        assert best_first(score, limit).tolist() == full[:limit].tolist(), limit
+
+
+def test_keyword_hits_with_the_literal_precheck_equal_the_plain_patterns() -> None:
+    from bot.ranking.lexical import TITLE_WEIGHT, keyword_hits, keyword_pattern
+
+    keywords = ("chain of thought", "GRPO", "reasoning", "multi-agent", "x", "LLM")
+    papers = [*listed(), replace(listed()[0], title="Chain-of-Thought for LLMs",
+                                 abstract="multi agent GRPO, x-ray reasoning")]
+    hits = 0
+    for paper in papers:
+        title, abstract = paper.title.casefold(), paper.abstract.casefold()
+        score, matched = 0.0, []
+        for keyword in keywords:  # the straightforward way: every regex on every text
+            in_t = keyword_pattern(keyword).search(title) is not None
+            in_a = keyword_pattern(keyword).search(abstract) is not None
+            if in_t or in_a:
+                matched.append(keyword)
+                score += TITLE_WEIGHT * in_t + in_a
+        assert keyword_hits(keywords, paper) == (score, tuple(matched)), paper.id
+        hits += bool(matched)
+    assert hits >= 3  # the comparison saw matches, not only misses
+
+
+@pytest.mark.parametrize("semantic", [True, False], ids=["embeddings", "lexical"])
+async def test_keeping_the_top_k_gives_the_head_of_the_full_ranking(
+    fake: FakeLLM, semantic: bool
+) -> None:
+    store = _store()
+    _like(store, GROUP_A, listed()[:10])
+    ranker = _ranker(store, fake if semantic else None)
+    full = await ranker.rank(TOPIC, listed(), GROUP_A)  # every paper: one full stable sort
+    for limit in (1, 10, 25):
+        kept = await ranker.rank(TOPIC, listed(), GROUP_A, limit)
+        assert kept == full[:limit]
+
+
+async def test_work_shared_between_destinations_follows_the_candidates_given() -> None:
+    ranker = _ranker(_store(), None)
+    papers = listed()
+    first = await ranker.rank(TOPIC, papers, GROUP_A)
+    again = await ranker.rank(TOPIC, list(listed()), GROUP_B)  # equal papers, a new list
+    assert [r.paper.id for r in again] == [r.paper.id for r in first]
+    half = papers[::2]  # other candidates right after: nothing of the last set is reused
+    fresh = await _ranker(_store(), None).rank(TOPIC, half, GROUP_A)
+    assert await ranker.rank(TOPIC, half, GROUP_A) == fresh
+    assert [r.paper.id for r in fresh] != [r.paper.id for r in first if r.paper in half]
+    assert await ranker.rank(TOPIC, papers, GROUP_A) == first
+
+
+async def test_a_topic_with_only_short_or_stop_words_still_ranks_by_keywords() -> None:
+    papers = listed()
+    bare = Topic("C", TOPIC.categories, max_papers=5)  # "C": no word BM25 can look up
+    ranked = await _ranker(_store(), None).rank(bare, papers, GROUP_A, bare.max_papers)
+    assert len(ranked) == 5

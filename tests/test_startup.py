@@ -10,8 +10,10 @@ import time
 from tests.conftest import ROOT
 
 # Each takes from a tenth of a second to seconds to import; none is needed before the
-# platforms connect, so each loads where it is first used.
-LATE = ("openai", "arxiv", "feedparser", "lxml", "requests", "tqdm", "telegram", "discord")
+# platforms connect, so each loads where it is first used (numpy, bm25s and threadpoolctl
+# when a digest is first ranked).
+LATE = ("openai", "arxiv", "feedparser", "lxml", "requests", "tqdm", "telegram", "discord",
+        "numpy", "bm25s", "threadpoolctl")
 
 
 def _python(code: str) -> str:

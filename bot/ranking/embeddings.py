@@ -10,8 +10,6 @@ import logging
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-import numpy as np
-
 from bot.config import Config, LLMConfig
 from bot.errors import UpstreamError
 from bot.models import Paper
@@ -19,6 +17,7 @@ from bot.ports import Embedder, PaperStore, RankingStore
 from bot.ranking.lexical import hashed_vector, paper_text
 
 if TYPE_CHECKING:
+    import numpy as np
     import openai
 
 log = logging.getLogger(__name__)
@@ -92,6 +91,8 @@ def make_embedder(config: Config) -> OpenAIEmbedder | None:
 
 
 def _unit(matrix: np.ndarray) -> np.ndarray:
+    import numpy as np
+
     norms = np.linalg.norm(matrix, axis=1, keepdims=True)
     return matrix / np.where(norms == 0, 1.0, norms)
 
@@ -114,6 +115,8 @@ class PaperVectors:
 
     async def papers(self, papers: Sequence[Paper]) -> np.ndarray:
         """One row per paper; an embedding is asked for only if no run stored it before."""
+        import numpy as np
+
         keys = [(p.id, p.version) for p in papers]
         if self._embedder is None:
             for p in papers:
@@ -138,6 +141,8 @@ class PaperVectors:
         return self._stack(keys)
 
     def _stack(self, keys: Sequence[tuple[str, int]]) -> np.ndarray:
+        import numpy as np
+
         if not keys:
             return np.zeros((0, 1), dtype=np.float32)
         return np.stack([self._papers[k] for k in keys])
@@ -145,6 +150,8 @@ class PaperVectors:
     async def known(self, keys: Sequence[tuple[str, int]]) -> tuple[list[str], np.ndarray]:
         """Vectors of stored papers by (id, version) (a liked or seed paper); ids unknown to
         the store are left out. Returns the ids found and their rows."""
+        import numpy as np
+
         found: list[Paper] = []
         for base_id, version in dict.fromkeys(keys):
             if (base_id, version) in self._papers:
@@ -164,6 +171,8 @@ class PaperVectors:
 
     async def text(self, text: str) -> np.ndarray:
         """A topic's description and keywords as one unit vector (kept for the process)."""
+        import numpy as np
+
         if text in self._texts:
             return self._texts[text]
         if self._embedder is None:

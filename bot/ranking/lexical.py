@@ -9,11 +9,12 @@ import re
 import zlib
 from collections.abc import Sequence
 from functools import lru_cache
-from typing import Any
-
-import numpy as np
+from typing import TYPE_CHECKING, Any
 
 from bot.models import Paper
+
+if TYPE_CHECKING:
+    import numpy as np
 
 TITLE_WEIGHT = 2.0
 ABSTRACT_WEIGHT = 1.0
@@ -37,14 +38,27 @@ def keyword_pattern(keyword: str) -> re.Pattern[str]:
     return re.compile(rf"(?<!\w){needle}(?!\w)")
 
 
+@lru_cache(maxsize=512)
+def _anchor(keyword: str) -> str:
+    """The longest literal piece every match of the keyword's pattern contains."""
+    return max(re.split(r"[\s\-]+", keyword.casefold()), key=len)
+
+
 def keyword_hits(keywords: Sequence[str], paper: Paper) -> tuple[float, tuple[str, ...]]:
     """A score (title hits count double) and the keywords that matched, in topic order."""
-    title, abstract = paper.title.casefold(), paper.abstract.casefold()
+    return folded_keyword_hits(keywords, paper.title.casefold(), paper.abstract.casefold())
+
+
+def folded_keyword_hits(
+    keywords: Sequence[str], title: str, abstract: str
+) -> tuple[float, tuple[str, ...]]:
+    """`keyword_hits` of an already casefolded title and abstract."""
     score, matched = 0.0, []
     for keyword in keywords:
-        pattern = keyword_pattern(keyword)
-        in_title = pattern.search(title) is not None
-        in_abstract = pattern.search(abstract) is not None
+        pattern, anchor = keyword_pattern(keyword), _anchor(keyword)
+        # A substring test is far cheaper than the regex and rules most papers out.
+        in_title = anchor in title and pattern.search(title) is not None
+        in_abstract = anchor in abstract and pattern.search(abstract) is not None
         if in_title or in_abstract:
             matched.append(keyword)
             score += TITLE_WEIGHT * in_title + ABSTRACT_WEIGHT * in_abstract
@@ -69,13 +83,20 @@ def bm25_index(documents: Sequence[str]) -> Any:
 
 def bm25_scores(index: Any, query: str) -> np.ndarray:
     """BM25 of `query` against each indexed document, scaled to [0, 1] (zeros: no hit)."""
-    scores = np.asarray(index.get_scores(words(query)), dtype=np.float32)
+    import numpy as np
+
+    tokens = words(query)
+    if not tokens:  # bm25s fails on an empty query ("C", "R & D": only short or stop words)
+        return np.zeros(int(index.scores["num_docs"]), dtype=np.float32)
+    scores = np.asarray(index.get_scores(tokens), dtype=np.float32)
     top = float(scores.max()) if scores.size else 0.0
     return scores / top if top > 0 else scores
 
 
 def hashed_vector(text: str, dim: int = HASH_DIM) -> np.ndarray:
     """A normalised bag of words hashed into `dim` buckets (log-scaled counts)."""
+    import numpy as np
+
     vector = np.zeros(dim, dtype=np.float32)
     for word in words(text):
         vector[zlib.crc32(word.encode()) % dim] += 1.0
@@ -85,6 +106,8 @@ def hashed_vector(text: str, dim: int = HASH_DIM) -> np.ndarray:
 
 
 def hashed_matrix(texts: Sequence[str], dim: int = HASH_DIM) -> np.ndarray:
+    import numpy as np
+
     if not texts:
         return np.zeros((0, dim), dtype=np.float32)
     return np.stack([hashed_vector(t, dim) for t in texts])

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-
-import numpy as np
+from typing import TYPE_CHECKING
 
 from bot.models import Feedback, Signal
 from bot.ports import FeedbackStore
+
+if TYPE_CHECKING:
+    import numpy as np
 
 TOPIC_WEIGHT = 1.0
 SEED_WEIGHT = 0.8
@@ -57,6 +59,8 @@ def opinions(feedback: FeedbackStore, audience: Audience) -> Opinions:
 
 def _mean(rows: np.ndarray) -> np.ndarray | None:
     """The unit direction of the rows' centroid: ten scattered likes weigh as much as one."""
+    import numpy as np
+
     if rows.shape[0] == 0:
         return None
     centre = np.asarray(rows.mean(axis=0), dtype=np.float32)
@@ -78,6 +82,8 @@ def rocchio(
     trust: float = 1.0,
 ) -> np.ndarray:
     """The unit profile vector: weighted centroid of topic, seeds and likes minus dislikes."""
+    import numpy as np
+
     profile = TOPIC_WEIGHT * trust * topic.astype(np.float32)
     for rows, weight in ((seeds, SEED_WEIGHT), (liked, LIKED_WEIGHT),
                          (disliked, -DISLIKED_WEIGHT)):
