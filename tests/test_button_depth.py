@@ -15,14 +15,13 @@ from telegram.error import BadRequest, NetworkError
 from adapters.telegram.expiry import ExpiringReplies
 from bot.buttons.actions import ButtonHandler
 from bot.buttons.payload import Action, Payload, decode, encode, is_slow
-from bot.config import ArxivConfig, Config, LLMConfig
-from bot.main.app import Parts, build
+from bot.main.app import Parts
 from bot.models import ButtonPress, ChatRef
 from storage.store import SqliteStore
+from tests.e2e_setup import fulltext_parts
 from tests.fakes.fake_arxiv import FakeArxiv
 from tests.fakes.fake_fulltext import HTML_CC_BY, fixture_papers
 from tests.fakes.fake_llm import FakeLLM
-from tests.fakes.ports import FixedClock
 
 PRIVATE = ChatRef("telegram", "42", is_private=True)
 GROUP = ChatRef("telegram", "-100777", is_private=False)
@@ -42,16 +41,7 @@ async def parts(stand_ins: tuple[FakeArxiv, FakeLLM],
     arxiv.requests.clear()
     llm.reset()
     monkeypatch.setenv("OPENAI_API_KEY", "test-key")
-    config = Config(
-        arxiv=ArxivConfig(api_url=arxiv.api_url, rss_url=arxiv.rss_url,
-                          html_base_url=arxiv.html_base_url, pdf_base_url=arxiv.pdf_base_url,
-                          request_interval_seconds=0.01, max_retries=1),
-        llm=LLMConfig(base_url=llm.base_url, max_retries=0),
-    )
-    config = config.model_copy(update={"bot": config.bot.model_copy(
-        update={"database": ":memory:", "language": "en"})})
-    async with build(config, FixedClock()) as built:
-        built.store.upsert_papers(fixture_papers())
+    async with fulltext_parts(arxiv, llm) as built:
         yield built
 
 

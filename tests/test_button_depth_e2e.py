@@ -7,15 +7,15 @@ in the chat (the presser cannot be written to privately) is deleted after the tt
 from __future__ import annotations
 
 import os
-import signal
 import time
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
-from tests.cli_helpers import Process, stand_in_env, wait_for
+from tests.cli_helpers import stand_in_env, wait_for
 from tests.conftest import ROOT
+from tests.e2e_setup import fulltext_env, platform_env, running
 from tests.fakes.fake_arxiv import FakeArxiv
 from tests.fakes.fake_fulltext import HTML_ARXIV, fixture_papers
 from tests.fakes.fake_llm import FakeLLM
@@ -36,26 +36,14 @@ def telegram(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FakeTelegram]
     with FakeArxiv() as arxiv, FakeLLM() as llm, FakeTelegram() as fake:
         arxiv.set_listing(fixture_papers())
         arxiv.add_papers(fixture_papers())
-        env = stand_in_env(tmp, arxiv, llm, key=True)
-        env.pop("DISCORD_BOT_TOKEN", None)
-        env.update(
-            TELEGRAM_BOT_TOKEN=fake.token, PAPERBOT_TELEGRAM_BASE_URL=fake.api_url,
-            PAPERBOT_TELEGRAM_DEPTH_REPLY_TTL_MINUTES="0.05",  # 3 s
-            PAPERBOT_ARXIV_HTML_BASE_URL=arxiv.html_base_url,
-            PAPERBOT_ARXIV_PDF_BASE_URL=arxiv.pdf_base_url,
-            PAPERBOT_BOT_LANGUAGE="en",
-        )
-        process = Process(["run", "--config", str(ROOT / "config.example.toml")], env)
-        try:
-            process.wait_ready()
+        env = fulltext_env(platform_env(stand_in_env(tmp, arxiv, llm, key=True), fake), arxiv)
+        env["PAPERBOT_TELEGRAM_DEPTH_REPLY_TTL_MINUTES"] = "0.05"  # 3 s
+        with running(ROOT / "config.example.toml", env):
             fake.user_sends(USER, "/subscribe cs.CL", user_id=USER)
             fake.user_sends(USER, "/digest", user_id=USER)
             wait_for(lambda: any("[5/5]" in m["text"] for m in fake.sent_messages(USER)), 60,
                      "the whole digest")
             yield fake
-            assert process.stop() == 0, "\n".join(process.stderr)
-        finally:
-            process.stop(signal.SIGKILL)
 
 
 def _buttons(message: dict[str, Any]) -> dict[str, str]:

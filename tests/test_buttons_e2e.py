@@ -14,8 +14,8 @@ from typing import Any
 import bibtexparser
 import pytest
 
-from tests.cli_helpers import Process, listing_papers, slot_in, stand_in_env, wait_for
-from tests.conftest import ROOT
+from tests.cli_helpers import Process, listing_papers, stand_in_env, wait_for
+from tests.e2e_setup import channel_config, platform_env, start_run
 from tests.fakes.fake_telegram import FakeTelegram
 
 pytestmark = [
@@ -25,21 +25,6 @@ pytestmark = [
 
 CHANNEL = -1001000000077
 USER = 5151
-
-
-def _config(tmp_path: Path) -> Path:
-    path = tmp_path / "paperbot.toml"
-    example = (ROOT / "config.example.toml").read_text(encoding="utf-8")
-    path.write_text(example + f"""
-[[channels]]
-platform = "telegram"
-chat = "{CHANNEL}"
-topics = ["R1_Reasoning"]
-time = "{slot_in(8)}"
-timezone = "Asia/Shanghai"
-language = "en"
-""", encoding="utf-8")
-    return path
 
 
 def _buttons(message: dict[str, Any]) -> list[dict[str, Any]]:
@@ -56,19 +41,14 @@ def _press(telegram: FakeTelegram, message: dict[str, Any], data: str) -> str:
 
 
 def _start(tmp_path: Path, env: dict[str, str]) -> Process:
-    bot = Process(["run", "--config", str(_config(tmp_path))], env)
-    bot.wait_ready()
-    return bot
+    return start_run(channel_config(tmp_path, "telegram", str(CHANNEL), 8), env)
 
 
 def test_compact_digest_buttons_feedback_and_restart(tmp_path: Path, fake_arxiv,
                                                      fake_llm) -> None:
     fake_arxiv.set_listing(listing_papers())
     with FakeTelegram() as telegram:
-        env = stand_in_env(tmp_path, fake_arxiv, fake_llm, key=True)
-        env.update(TELEGRAM_BOT_TOKEN=telegram.token,
-                   PAPERBOT_TELEGRAM_BASE_URL=telegram.api_url)
-        env.pop("DISCORD_BOT_TOKEN", None)
+        env = platform_env(stand_in_env(tmp_path, fake_arxiv, fake_llm, key=True), telegram)
         bot = _start(tmp_path, env)
         try:
             telegram.user_sends(USER, "/start", user_id=USER)  # the user has started the bot

@@ -7,8 +7,6 @@ from collections.abc import AsyncIterator, Iterator
 from dataclasses import replace
 
 import pytest
-from discord.gateway import DiscordWebSocket
-from discord.http import Route
 
 from adapters import PlatformContext, entry
 from adapters.discord import incoming as slash
@@ -22,7 +20,7 @@ from bot.commands.specs import COMMANDS
 from bot.errors import UpstreamError
 from bot.models import ChatRef, IncomingCommand, Reply
 from storage.store import SqliteStore
-from tests.fakes.fake_discord import FakeDiscord
+from tests.fakes.fake_discord import FakeDiscord, restore_discord_endpoints
 from tests.fakes.fake_telegram import FakeTelegram
 
 SCOPES = ("default", "all_private_chats", "all_group_chats")
@@ -139,9 +137,7 @@ async def test_telegram_factory_hands_the_adapter_the_memory(
 
 @pytest.fixture
 async def discord_fake(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[FakeDiscord]:
-    # discord.py keeps its endpoints on classes: put them back for other tests.
-    monkeypatch.setattr(Route, "BASE", Route.BASE)
-    monkeypatch.setattr(DiscordWebSocket, "DEFAULT_GATEWAY", DiscordWebSocket.DEFAULT_GATEWAY)
+    restore_discord_endpoints(monkeypatch)
     server = FakeDiscord().start()
     yield server
     server.stop()

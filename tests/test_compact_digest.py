@@ -4,6 +4,7 @@ buttons are valid inline keyboards or components whose payloads decode back to t
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 
 from adapters.discord.render import DiscordRenderer
@@ -11,6 +12,7 @@ from adapters.telegram.markup import MAX_UNITS, utf16_len
 from adapters.telegram.render import TelegramRenderer
 from bot.buttons.payload import Action, decode
 from bot.models import CardText, Digest, Paper, PaperCard
+from bot.ports import Renderer
 from tests.fakes.discord_components import validate_components
 from tests.fakes.fake_discord import validate_message
 from tests.fakes.telegram_buttons import check_markup
@@ -37,18 +39,28 @@ def _check(payloads: list[dict]) -> None:
         assert check_markup(p.get("reply_markup")) is None
 
 
-def test_every_sample_paper_renders_in_both_styles_within_telegram_limits() -> None:
+def _render_both_styles(renderer: Renderer, check: Callable[[list[dict]], None]
+                        ) -> list[list[dict]]:
+    """Every sample paper, 40 a digest, in both styles: each message passes `check`, a
+    compact digest takes at most 4 messages, a full one a header and a card per paper.
+    Returns the full digests."""
     papers = list(all_sample_papers())
     assert len(papers) > 100
-    renderer = TelegramRenderer()
+    fulls = []
     for start in range(0, len(papers), 40):
         chunk = papers[start : start + 40]
         compact = renderer.digest(_digest(chunk, "compact"))
-        _check(compact)
+        check(compact)
         assert len(compact) <= 4
         full = renderer.digest(_digest(chunk, "full"))
-        _check(full)
+        check(full)
         assert len(full) == len(chunk) + 1
+        fulls.append(full)
+    return fulls
+
+
+def test_every_sample_paper_renders_in_both_styles_within_telegram_limits() -> None:
+    _render_both_styles(TelegramRenderer(), _check)
 
 
 def test_compact_numbers_open_their_papers_and_the_header_counts() -> None:
@@ -75,16 +87,7 @@ def _check_discord(payloads: list[dict]) -> None:
 
 
 def test_every_sample_paper_renders_in_both_styles_within_discord_limits() -> None:
-    papers = list(all_sample_papers())
-    renderer = DiscordRenderer()
-    for start in range(0, len(papers), 40):
-        chunk = papers[start : start + 40]
-        compact = renderer.digest(_digest(chunk, "compact"))
-        _check_discord(compact)
-        assert len(compact) <= 4
-        full = renderer.digest(_digest(chunk, "full"))
-        _check_discord(full)
-        assert len(full) == len(chunk) + 1
+    for full in _render_both_styles(DiscordRenderer(), _check_discord):
         assert all(p["components"] for p in full[1:])  # every card has its buttons
 
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import re
-import signal
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -16,8 +15,9 @@ from typing import Any
 
 import pytest
 
-from tests.cli_helpers import Process, stand_in_env, wait_for
+from tests.cli_helpers import stand_in_env, wait_for
 from tests.conftest import ROOT
+from tests.e2e_setup import fulltext_env, platform_env, running
 from tests.fakes.fake_arxiv import FakeArxiv
 from tests.fakes.fake_discord import FakeDiscord
 from tests.fakes.fake_fulltext import HTML_ARXIV, HTML_CC_BY, SECTION_LABELS, fixture_papers
@@ -49,22 +49,11 @@ def bot(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Bot]:
         arxiv.set_listing(fixture_papers())
         arxiv.add_papers(fixture_papers())
         discord = FakeDiscord().start()
-        env = stand_in_env(tmp, arxiv, llm, key=True)
-        env.update(
-            TELEGRAM_BOT_TOKEN=telegram.token, PAPERBOT_TELEGRAM_BASE_URL=telegram.api_url,
-            DISCORD_BOT_TOKEN=discord.token, PAPERBOT_DISCORD_API_BASE=discord.api_base,
-            PAPERBOT_DISCORD_GATEWAY_URL=discord.gateway_url,
-            PAPERBOT_ARXIV_HTML_BASE_URL=arxiv.html_base_url,
-            PAPERBOT_ARXIV_PDF_BASE_URL=arxiv.pdf_base_url,
-            PAPERBOT_BOT_LANGUAGE="en",
-        )
-        process = Process(["run", "--config", str(ROOT / "config.example.toml")], env)
+        env = platform_env(stand_in_env(tmp, arxiv, llm, key=True), telegram, discord)
         try:
-            process.wait_ready()
-            yield Bot(telegram, discord, arxiv, llm)
-            assert process.stop() == 0, "\n".join(process.stderr)
+            with running(ROOT / "config.example.toml", fulltext_env(env, arxiv)):
+                yield Bot(telegram, discord, arxiv, llm)
         finally:
-            process.stop(signal.SIGKILL)
             discord.stop()
 
 

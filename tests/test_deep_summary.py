@@ -11,10 +11,10 @@ import pytest
 
 from bot.commands.router import Router
 from bot.commands.wiring import make_router
-from bot.config import ArxivConfig, Config, LLMConfig
-from bot.main.app import Parts, build
+from bot.main.app import Parts
 from bot.models import ChatRef, IncomingCommand, Reply
 from storage.store import SqliteStore
+from tests.e2e_setup import fulltext_parts
 from tests.fakes.fake_arxiv import FakeArxiv
 from tests.fakes.fake_fulltext import (
     ERROR_PAGE,
@@ -26,7 +26,6 @@ from tests.fakes.fake_fulltext import (
     fixture_papers,
 )
 from tests.fakes.fake_llm import FakeLLM
-from tests.fakes.ports import FixedClock
 
 PRIVATE = ChatRef("telegram", "42", is_private=True)
 
@@ -63,18 +62,7 @@ async def bot(
     arxiv.requests.clear()
     llm.reset()
     monkeypatch.setenv("OPENAI_API_KEY", "test-key")
-    config = Config(
-        arxiv=ArxivConfig(api_url=arxiv.api_url, rss_url=arxiv.rss_url,
-                          html_base_url=arxiv.html_base_url, pdf_base_url=arxiv.pdf_base_url,
-                          request_interval_seconds=0.01, fulltext_max_bytes=100_000,
-                          max_retries=1),
-        llm=LLMConfig(base_url=llm.base_url, max_retries=0),
-    )
-    config = config.model_copy(update={"bot": config.bot.model_copy(
-        update={"database": ":memory:", "language": "en"})})
-    async with build(config, FixedClock()) as parts:
-        # The licences come from the listing (dc:rights), as in a daily run.
-        parts.store.upsert_papers(fixture_papers())
+    async with fulltext_parts(arxiv, llm, fulltext_max_bytes=100_000) as parts:
         yield Bot(parts, make_router(parts.core), arxiv, llm)
 
 

@@ -12,8 +12,6 @@ from datetime import UTC, date, datetime
 
 import discord
 import pytest
-from discord.gateway import DiscordWebSocket
-from discord.http import Route
 
 from adapters.discord.adapter import DiscordAdapter
 from adapters.discord.config import DiscordConfig
@@ -21,7 +19,14 @@ from adapters.discord.render import DiscordRenderer
 from bot.commands.specs import COMMANDS
 from bot.errors import ConfigError, MessageRejected, RateLimited, RecipientGone, UpstreamError
 from bot.models import CardText, ChatRef, Digest, IncomingCommand, Paper, PaperCard, Reply
-from tests.fakes.fake_discord import CHANNEL_ID, EPHEMERAL, MANAGE_CHANNELS, USER_ID, FakeDiscord
+from tests.fakes.fake_discord import (
+    CHANNEL_ID,
+    EPHEMERAL,
+    MANAGE_CHANNELS,
+    USER_ID,
+    FakeDiscord,
+    restore_discord_endpoints,
+)
 
 PAPER = Paper("1706.03762", 7, "Attention Is All You Need", ("Ashish Vaswani",),
               "The dominant sequence transduction models...", ("cs.CL",), "cs.CL")
@@ -65,9 +70,7 @@ def fake() -> Iterator[FakeDiscord]:
 @pytest.fixture
 async def core_adapter(fake: FakeDiscord, monkeypatch: pytest.MonkeyPatch
                        ) -> AsyncIterator[tuple[Core, DiscordAdapter]]:
-    # discord.py keeps its endpoints on classes: put them back for other tests.
-    monkeypatch.setattr(Route, "BASE", Route.BASE)
-    monkeypatch.setattr(DiscordWebSocket, "DEFAULT_GATEWAY", DiscordWebSocket.DEFAULT_GATEWAY)
+    restore_discord_endpoints(monkeypatch)
     core = Core(fake)
     config = DiscordConfig(api_base=fake.api_base, gateway_url=fake.gateway_url)
     adapter = DiscordAdapter(config, "fake-token", core.handle, core.complete,
@@ -258,8 +261,7 @@ async def test_send_to_a_subscriber_opens_their_dm(
 async def test_start_fails_clearly_on_a_bad_token(
     fake: FakeDiscord, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(Route, "BASE", Route.BASE)
-    monkeypatch.setattr(DiscordWebSocket, "DEFAULT_GATEWAY", DiscordWebSocket.DEFAULT_GATEWAY)
+    restore_discord_endpoints(monkeypatch)
     core = Core(fake)
     config = DiscordConfig(api_base=fake.api_base, gateway_url=fake.gateway_url)
     adapter = DiscordAdapter(config, "wrong-token", core.handle, core.complete)

@@ -9,8 +9,6 @@ import asyncio
 from collections.abc import AsyncIterator, Iterator
 
 import pytest
-from discord.gateway import DiscordWebSocket
-from discord.http import Route
 
 from adapters.discord.adapter import DiscordAdapter
 from adapters.discord.components import components
@@ -29,7 +27,13 @@ from bot.models import (
     Signal,
 )
 from tests.fakes.discord_components import Posted, validate_components
-from tests.fakes.fake_discord import CHANNEL_ID, EPHEMERAL, USER_ID, FakeDiscord
+from tests.fakes.fake_discord import (
+    CHANNEL_ID,
+    EPHEMERAL,
+    USER_ID,
+    FakeDiscord,
+    restore_discord_endpoints,
+)
 
 PAPER = Paper("1706.03762", 7, "Attention Is All You Need", ("Ashish Vaswani",),
               "The dominant sequence transduction models...", ("cs.CL",), "cs.CL")
@@ -108,8 +112,7 @@ def fake() -> Iterator[FakeDiscord]:
 @pytest.fixture
 async def presses_adapter(fake: FakeDiscord, monkeypatch: pytest.MonkeyPatch
                           ) -> AsyncIterator[tuple[Presses, DiscordAdapter]]:
-    monkeypatch.setattr(Route, "BASE", Route.BASE)
-    monkeypatch.setattr(DiscordWebSocket, "DEFAULT_GATEWAY", DiscordWebSocket.DEFAULT_GATEWAY)
+    restore_discord_endpoints(monkeypatch)
     presses = Presses()
     config = DiscordConfig(api_base=fake.api_base, gateway_url=fake.gateway_url)
     adapter = DiscordAdapter(config, "fake-token", _reply, _complete, press=presses,

@@ -16,8 +16,8 @@ from typing import Any
 import bibtexparser
 import pytest
 
-from tests.cli_helpers import Process, listing_papers, slot_in, stand_in_env, wait_for
-from tests.conftest import ROOT
+from tests.cli_helpers import Process, listing_papers, stand_in_env, wait_for
+from tests.e2e_setup import channel_config, platform_env, start_run
 from tests.fakes.discord_components import Posted
 from tests.fakes.fake_discord import CHANNEL_ID, EPHEMERAL, FakeDiscord, Invocation
 
@@ -27,21 +27,6 @@ pytestmark = [
 ]
 
 USER = "900000000000000555"
-
-
-def _config(tmp_path: Path) -> Path:
-    path = tmp_path / "paperbot.toml"
-    example = (ROOT / "config.example.toml").read_text(encoding="utf-8")
-    path.write_text(example + f"""
-[[channels]]
-platform = "discord"
-chat = "{CHANNEL_ID}"
-topics = ["R1_Reasoning"]
-time = "{slot_in(15)}"
-timezone = "Asia/Shanghai"
-language = "en"
-""", encoding="utf-8")
-    return path
 
 
 def _buttons(body: dict[str, Any]) -> list[dict[str, Any]]:
@@ -89,19 +74,14 @@ def _command(discord: FakeDiscord, name: str, options: dict[str, str] | None = N
 
 
 def _start(tmp_path: Path, env: dict[str, str]) -> Process:
-    bot = Process(["run", "--config", str(_config(tmp_path))], env)
-    bot.wait_ready()
-    return bot
+    return start_run(channel_config(tmp_path, "discord", CHANNEL_ID, 15), env)
 
 
 def test_compact_digest_components_feedback_export_and_restart(tmp_path: Path, fake_arxiv,
                                                                fake_llm) -> None:
     fake_arxiv.set_listing(listing_papers())
     discord = FakeDiscord().start()
-    env = stand_in_env(tmp_path, fake_arxiv, fake_llm, key=True)
-    env.pop("TELEGRAM_BOT_TOKEN", None)
-    env.update(DISCORD_BOT_TOKEN=discord.token, PAPERBOT_DISCORD_API_BASE=discord.api_base,
-               PAPERBOT_DISCORD_GATEWAY_URL=discord.gateway_url)
+    env = platform_env(stand_in_env(tmp_path, fake_arxiv, fake_llm, key=True), discord=discord)
     bot = _start(tmp_path, env)
     try:
         digest = wait_for(lambda: [p for p in discord.posted(CHANNEL_ID)

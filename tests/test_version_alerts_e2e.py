@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.cli_helpers import Process, listing_papers, slot_in, stand_in_env, wait_for
-from tests.conftest import ROOT
+from tests.cli_helpers import Process, listing_papers, stand_in_env, wait_for
+from tests.e2e_setup import channel_config, platform_env, start_run
 from tests.fakes.fake_arxiv import FakeArxiv
 from tests.fakes.fake_discord import CHANNEL_ID, FakeDiscord
 from tests.fakes.fake_telegram import FakeTelegram
@@ -37,20 +37,7 @@ NEW_COMMENT = "Accepted at ICLR 2026"
 
 def _start(tmp_path: Path, env: dict[str, str], platform: str, chat: str,
            seconds: float) -> Process:
-    path = tmp_path / "paperbot.toml"
-    example = (ROOT / "config.example.toml").read_text(encoding="utf-8")
-    path.write_text(example + f"""
-[[channels]]
-platform = "{platform}"
-chat = "{chat}"
-topics = ["R1_Reasoning"]
-time = "{slot_in(seconds)}"
-timezone = "Asia/Shanghai"
-language = "en"
-""", encoding="utf-8")
-    bot = Process(["run", "--config", str(path)], env)
-    bot.wait_ready()
-    return bot
+    return start_run(channel_config(tmp_path, platform, chat, seconds), env)
 
 
 def _announce_v2(fake_arxiv: FakeArxiv, paper_id: str) -> str:
@@ -84,10 +71,7 @@ def _restart_repeats_nothing(tmp_path: Path, env: dict[str, str], fake_arxiv: Fa
 def test_telegram_saver_gets_one_dm_line_for_v2(tmp_path: Path, fake_arxiv, fake_llm) -> None:
     fake_arxiv.set_listing(listing_papers())
     with FakeTelegram() as telegram:
-        env = stand_in_env(tmp_path, fake_arxiv, fake_llm, key=True)
-        env.update(TELEGRAM_BOT_TOKEN=telegram.token,
-                   PAPERBOT_TELEGRAM_BASE_URL=telegram.api_url)
-        env.pop("DISCORD_BOT_TOKEN", None)
+        env = platform_env(stand_in_env(tmp_path, fake_arxiv, fake_llm, key=True), telegram)
 
         def start() -> Process:
             return _start(tmp_path, env, "telegram", str(TG_CHANNEL), 8)
@@ -127,10 +111,7 @@ def test_discord_saver_gets_one_dm_line_for_v2(tmp_path: Path, fake_arxiv, fake_
     fake_arxiv.set_listing(listing_papers())
     discord = FakeDiscord().start()
     discord.users.add(DISCORD_USER)  # Discord knows the user, so a DM can be opened
-    env = stand_in_env(tmp_path, fake_arxiv, fake_llm, key=True)
-    env.pop("TELEGRAM_BOT_TOKEN", None)
-    env.update(DISCORD_BOT_TOKEN=discord.token, PAPERBOT_DISCORD_API_BASE=discord.api_base,
-               PAPERBOT_DISCORD_GATEWAY_URL=discord.gateway_url)
+    env = platform_env(stand_in_env(tmp_path, fake_arxiv, fake_llm, key=True), discord=discord)
     dm_channel = f"7{DISCORD_USER[1:]}"  # the stand-in's DM channel for the user
 
     def start() -> Process:

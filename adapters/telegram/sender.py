@@ -107,14 +107,7 @@ async def send_payload(
         raise MessageRejected("this message has no plain-text version")
     text = payload["plain"] if plain or "text" not in payload else payload["text"]
     parse_mode = None if plain else payload.get("parse_mode")
-    extra: dict[str, Any] = {}
-    if reply_to is not None:
-        extra["reply_to_message_id"] = reply_to
-        extra["allow_sending_without_reply"] = True
-    if thread_id is not None:
-        extra["message_thread_id"] = thread_id
-    if max_retries:
-        extra["rate_limit_args"] = max_retries
+    extra = _send_options(reply_to, thread_id, max_retries)
     if payload.get("reply_markup"):
         extra["reply_markup"] = InlineKeyboardMarkup.de_json(payload["reply_markup"], bot)
     if payload.get("photo") and not plain:
@@ -129,6 +122,21 @@ async def send_payload(
     )
 
 
+def _send_options(
+    reply_to: int | None, thread_id: int | None, max_retries: int | None
+) -> dict[str, Any]:
+    """Keyword arguments every send method takes: reply, forum thread, rate-limit retries."""
+    extra: dict[str, Any] = {}
+    if reply_to is not None:
+        extra["reply_to_message_id"] = reply_to
+        extra["allow_sending_without_reply"] = True
+    if thread_id is not None:
+        extra["message_thread_id"] = thread_id
+    if max_retries:
+        extra["rate_limit_args"] = max_retries
+    return extra
+
+
 async def _send_document(
     bot: Bot,
     chat_id: int | str,
@@ -138,13 +146,6 @@ async def _send_document(
     max_retries: int | None,
 ) -> Message:
     doc = payload["document"]
-    extra: dict[str, Any] = {}
-    if reply_to is not None:
-        extra["reply_to_message_id"] = reply_to
-        extra["allow_sending_without_reply"] = True
-    if thread_id is not None:
-        extra["message_thread_id"] = thread_id
-    if max_retries:
-        extra["rate_limit_args"] = max_retries
+    extra = _send_options(reply_to, thread_id, max_retries)
     data = InputFile(doc["content"].encode("utf-8"), filename=doc["filename"])
     return await bot.send_document(chat_id, data, **extra)

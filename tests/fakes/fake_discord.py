@@ -15,7 +15,10 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
+import pytest
 from aiohttp import WSMsgType, web
+from discord.gateway import DiscordWebSocket
+from discord.http import Route
 
 from tests.fakes.discord_components import DiscordComponents, read_body, validate_components
 from tests.fakes.server import ThreadedServer
@@ -29,6 +32,13 @@ USER_ID = "900000000000000300"
 MANAGE_CHANNELS = 1 << 4
 EPHEMERAL = 1 << 6
 _TIMESTAMP = "2026-11-22T00:00:00.000000+00:00"
+
+def restore_discord_endpoints(monkeypatch: pytest.MonkeyPatch) -> None:
+    """discord.py keeps its endpoints on classes, and the adapter points them at the
+    stand-in: have the test's monkeypatch put them back for other tests."""
+    monkeypatch.setattr(Route, "BASE", Route.BASE)
+    monkeypatch.setattr(DiscordWebSocket, "DEFAULT_GATEWAY", DiscordWebSocket.DEFAULT_GATEWAY)
+
 
 BODY = web.RequestKey("body", Any)  # the request's body, read once by the middleware
 _LIMITS = {"title": 256, "description": 4096, "footer": 2048, "author": 256}
