@@ -91,6 +91,16 @@ def test_forged_or_unknown_payload_is_expired_and_changes_nothing() -> None:
     assert h.llm.calls == 0
 
 
+def test_a_press_that_crashes_is_still_answered_in_the_readers_language() -> None:
+    h = Harness()
+    p = paper("2411.00002")
+    h.store.upsert_papers([p])
+    h.store.db.execute("DROP TABLE feedback")  # the store breaks under the handler
+    answer = _press(h, encode(Payload(Action.UP, p.id, 1, "en")))
+    assert answer.alert and answer.reply is None
+    assert answer.toast.startswith("Something went wrong (ref ")
+
+
 def test_feedback_toggles_for_the_presser_and_shows_counts_in_groups() -> None:
     h = Harness()
     p = paper()

@@ -205,3 +205,14 @@ async def test_a_file_is_uploaded_as_an_attachment(
     await adapter.send(ChatRef("discord", CHANNEL_ID, is_private=False), payload)
     [upload] = fake.messages[CHANNEL_ID][-1]["files"]
     assert (upload["filename"], upload["content"]) == ("saved.bib", b"@misc{x,}")
+
+
+def test_content_presses_defer_with_a_loading_state_and_toggles_do_not() -> None:
+    from adapters.discord.buttons import is_depth
+    from bot.buttons.payload import Action, Payload, encode
+
+    def data(action: Action) -> str:
+        return encode(Payload(action, "2411.00002", 1, "en"))
+
+    assert all(is_depth(data(a)) for a in (Action.SUMMARY, Action.ABSTRACT, Action.DEEP))
+    assert not any(is_depth(data(a)) for a in (Action.UP, Action.DOWN, Action.SAVE))

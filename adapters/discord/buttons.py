@@ -28,7 +28,7 @@ from bot.ports import PressHandler
 log = logging.getLogger(__name__)
 
 ANSWER_WITHIN = 2.0  # seconds the core gets before the press is deferred (Discord allows 3)
-_DEPTH = {Action.SUMMARY, Action.ABSTRACT, Action.PICK}
+_DEPTH = {Action.SUMMARY, Action.ABSTRACT, Action.PICK, Action.DEEP}  # content, not toggles
 
 
 def is_depth(custom_id: str) -> bool:

@@ -21,7 +21,8 @@ from bot.commands.chat_settings import chat_language
 from bot.commands.context import Core
 from bot.commands.cost_guard import charge_llm_call
 from bot.commands.deep import deep_summary
-from bot.errors import UserError
+from bot.commands.router import crash_reply, upstream_reply
+from bot.errors import UpstreamError, UserError
 from bot.i18n import N_, tr
 from bot.models import (
     ButtonAnswer,
@@ -93,6 +94,15 @@ class ButtonHandler:
             return await self._depth(press, payload, paper, ui)
         except UserError as exc:  # a budget refusal
             return ButtonAnswer(toast=exc.say(ui), alert=True)
+        except UpstreamError as exc:  # the press is still answered: never a silent spinner
+            ref, reply = upstream_reply(ui)
+            log.warning("button %r failed upstream (ref %s): %s", press.data[:80], ref, exc)
+            return ButtonAnswer(toast=reply.text, alert=True)
+        except Exception:
+            ref, reply = crash_reply(ui)
+            log.exception("button %r from %s crashed (ref %s)", press.data[:80],
+                          press.chat.key, ref)
+            return ButtonAnswer(toast=reply.text, alert=True)
 
     def _feedback(
         self, press: ButtonPress, payload: Payload, paper: Paper, signal: Signal, ui: str

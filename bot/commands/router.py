@@ -38,6 +38,14 @@ def crash_reply(language: str = "en") -> tuple[str, Reply]:
     return ref, Reply(text=text, is_error=True, ephemeral=True, failure="crash")
 
 
+def upstream_reply(language: str = "en") -> tuple[str, Reply]:
+    """A fresh ref and what the user sees when arXiv or the LLM failed."""
+    ref = error_ref()
+    text = tr(language, "arXiv or the language model did not answer in time; please try "
+              "again in a few minutes (ref {ref}).", ref=ref)
+    return ref, Reply(text=text, is_error=True, ephemeral=True, failure="upstream")
+
+
 class Router:
     """Finds the command in the table, checks who may run it, parses its arguments."""
 
@@ -85,19 +93,9 @@ class Router:
                 text=exc.say(self.language(cmd)), is_error=True, ephemeral=True, failure="usage"
             )
         except UpstreamError as exc:
-            ref = error_ref()
+            ref, reply = upstream_reply(self.language(cmd))
             log.warning("/%s failed upstream (ref %s): %s", name, ref, exc)
-            return Reply(
-                text=tr(
-                    self.language(cmd),
-                    "arXiv or the language model did not answer in time; please try again "
-                    "in a few minutes (ref {ref}).",
-                    ref=ref,
-                ),
-                is_error=True,
-                ephemeral=True,
-                failure="upstream",
-            )
+            return reply
         except Exception:
             ref, reply = crash_reply(self.language(cmd))
             log.exception("/%s from %s crashed (ref %s)", name, cmd.chat.key, ref)
